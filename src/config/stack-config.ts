@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration both stacks are built from. Defaults size a small shop
+ * (a few hundred orders a day, bursts to a few hundred requests/s) with safe settings:
+ * encrypted storage, private database, bounded concurrency.
+ */
+
+export const MODELS = ['traditional', 'serverless'] as const;
+export const ModelSchema = z.enum(MODELS);
+export type Model = z.infer<typeof ModelSchema>;
+
+export const RUN_ID_PATTERN = /^[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
+
+/** AWS commercial + GovCloud + China region names, e.g. us-east-1, eu-west-2, ap-southeast-1. */
+export const REGION_PATTERN = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$|^cn-(north|northwest)-1$/;
+export const RegionSchema = z
+  .string()
+  .regex(REGION_PATTERN, { message: 'is not an AWS region name (expected e.g. us-east-1, eu-west-1)' });
+
+const TraditionalConfigSchema = z
+  .object({
+    /** EC2 instance type of each app server; a Graviton type (t4g, m7g …) selects the arm64 AMI. */
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'is not an EC2 instance type (e.g. t3.small)' }).default('t3.small'),
+    /** Auto Scaling Group bounds: min ≤ desired ≤ max. */
+    minInstances: z.number().int().min(1).max(100).default(2),
+    desiredInstances: z.number().int().min(1).max(100).default(2),
+    maxInstances: z.number().int().min(1).max(100).default(6),
+    /** Target-tracking policy: keep the group's average CPU at this percentage. */
+    targetCpuPercent: z.number().min(10).max(90).default(50),
+    /** Seconds a new instance needs before its metrics count (ASG default instance warm-up). */
+    instanceWarmupSeconds: z.number().int().min(0).max(3600).default(120),
+    /** Root EBS volume of each instance (gp3, encrypted). */
+    rootVolumeGb: z.number().int().min(8).max(1024).default(8),
+    /** AMI to boot; empty picks the latest Amazon Linux 2023 for the instance architecture. */
+    amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: 'is not an AMI id (ami-…)' }).optional(),
+    /** NAT gateways for the private subnets (0 = none: instances then cannot reach package repos). */
+    natGateways: z.number().int().min(0).max(2).default(1),
+    /** RDS PostgreSQL instance class. */
+    dbInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: 'is not an RDS instance class (e.g. db.t4g.micro)' }).default('db.t4g.micro'),
+    /** RDS PostgreSQL major version. */
+    dbEngineVersion: z.string().regex(/^1[3-8](\.\d+)?$/, { message: 'is not a supported PostgreSQL version (13–18)' }).default('15'),
+    /** Allocated gp3 storage in GB (RDS minimum for gp3 is 20). */
+    dbAllocatedStorageGb: z.number().int().min(20).max(65536).default(20),
+    /** Standby replica in a second AZ (doubles the instance price). */
+    dbMultiAz: z.boolean().default(false),
+    /** Days of automated backups (0 disables them). */
+    dbBackupRetentionDays: z.number().int().min(0).max(35).default(7),
+    /** Port the app server listens on inside the instance. */
+    appPort: z.number().int().min(1024).max(65535).default(8080),
+    /** The app's health route, used by the ALB target group. */
+    healthCheckPath: z.string().startsWith('/').default('/health'),
+    healthyThreshold: z.number().int().min(2).max(10).default(2),
+    unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+    healthCheckIntervalSeconds: z.number().int().min(5).max(300).default(15),
+    /** Seconds the ALB waits for in-flight requests before deregistering a target. */
+    deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+  })
+  .strict();
+
+const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const SERVERLESS_FUNCTIONS = ['users', 'catalog', 'cart', 'orders', 'payments'] as const;
+export const ServerlessFunctionSchema = z.enum(SERVERLESS_FUNCTIONS);
+export type ServerlessFunction = z.infer<typeof ServerlessFunctionSchema>;
+export { SERVERLESS_FUNCTIONS };
+
+const ServerlessConfigSchema = z
+  .object({
+    /** Memory of every function in MB (CPU share scales with it). */
+    lambdaMemoryMb: z.number().int().min(128).max(10240).default(512),
+    /** arm64 (Graviton, ~20% cheaper per GB-second) or x86_64. */
+    lambdaArchitecture: z.enum(['arm64', 'x86_64']).default('arm64'),
+    lambdaTimeoutSeconds: z.number().int().min(1).max(900).default(10),
+    lambdaRuntime: z.enum(['nodejs20.x', 'nodejs22.x']).default('nodejs20.x'),
+    /** Ephemeral /tmp storage in MB (over 512 is billed). */
+    lambdaEphemeralStorageMb: z.number().int().min(512).max(10240).default(512),
+    /** Reserved concurrency per function; unset = share the account pool (1000 by default). */
+    reservedConcurrency: z.number().int().min(0).max(10000).optional(),
+    /** Provisioned concurrency per function (0 = none; removes cold starts at an hourly price). */
+    provisionedConcurrency: z.number().int().min(0).max(10000).default(0),
+    /** CloudWatch Logs retention of each function's log group. */
+    logRetentionDays: z
+      .number()
+      .refine((d) => LOG_RETENTION_DAYS.includes(d), { message: `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(', ')}` })
+      .default(14),
+    /** API Gateway default route throttling: steady requests/s and burst. */
+    apiThrottleRateLimit: z.number().int().min(1).max(100000).default(1000),
+    apiThrottleBurstLimit: z.number().int().min(1).max(100000).default(2000),
+    /** DynamoDB point-in-time recovery on every table. */
+    dynamoPointInTimeRecovery: z.boolean().default(true),
+    /** Orders queue: receives after which a message moves to the DLQ. */
+    ordersMaxReceiveCount: z.number().int().min(1).max(1000).default(5),
+  })
+  .strict();
+
+export const StackConfigSchema = z
+  .object({
+    /** Tags every resource (`archcompare:run-id`) and prefixes names so runs never collide. */
+    runId: z.string().regex(RUN_ID_PATTERN, { message: 'must be 4–32 lowercase letters, digits or dashes, starting with a letter' }).optional(),
+    region: RegionSchema.default('us-east-1'),
+    /** Prefix of every resource name. */
+    appName: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { message: 'must be 2–16 lowercase letters, digits or dashes' }).default('acshop'),
+    vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/16$/, { message: 'must be an IPv4 /16 CIDR (e.g. 10.40.0.0/16)' }).default('10.40.0.0/16'),
+    traditional: TraditionalConfigSchema.prefault({}),
+    serverless: ServerlessConfigSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const t = c.traditional;
+    if (t.minInstances > t.maxInstances)
+      ctx.addIssue({ code: 'custom', path: ['traditional', 'minInstances'], message: `must be ≤ maxInstances (${t.maxInstances})` });
+    if (t.desiredInstances < t.minInstances || t.desiredInstances > t.maxInstances)
+      ctx.addIssue({ code: 'custom', path: ['traditional', 'desiredInstances'], message: `must be between minInstances (${t.minInstances}) and maxInstances (${t.maxInstances})` });
+    if (c.serverless.apiThrottleBurstLimit < c.serverless.apiThrottleRateLimit)
+      ctx.addIssue({ code: 'custom', path: ['serverless', 'apiThrottleBurstLimit'], message: `must be ≥ apiThrottleRateLimit (${c.serverless.apiThrottleRateLimit})` });
+  });
+
+export type StackConfigInput = z.input<typeof StackConfigSchema>;
+export type StackConfig = z.output<typeof StackConfigSchema>;
+export type ResolvedStackConfig = StackConfig & { runId: string };
+export type TraditionalConfig = StackConfig['traditional'];
+export type ServerlessConfig = StackConfig['serverless'];
+
+/** Graviton instance families end their generation with "g" (t4g, m7g, c7gn …). */
+export function instanceArchitecture(instanceType: string): 'arm64' | 'x86_64' {
+  const family = instanceType.split('.')[0] ?? '';
+  return /^[a-z]+\d+g[a-z]*$/.test(family) ? 'arm64' : 'x86_64';
+}
+
+export function defaultStackConfig(): StackConfig {
+  return StackConfigSchema.parse({});
+}

@@ -1,0 +1,37 @@
+import type { ZodError } from 'zod';
+
+/**
+ * A mistake the user can fix. Rendered as one line: what is wrong (naming the field) and the fix.
+ * Anything that is not a UserError is a bug and keeps its stack under --debug.
+ */
+export class UserError extends Error {
+  readonly fix: string;
+  readonly exitCode: number;
+
+  constructor(message: string, fix: string, exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+    this.fix = fix;
+    this.exitCode = exitCode;
+  }
+
+  /** One line for humans: "<problem>: <fix>". */
+  get oneLine(): string {
+    return this.fix ? `${this.message}. Fix: ${this.fix}` : this.message;
+  }
+}
+
+/** The first issue of a zod error as "path.to.field: message" — the field is named, never a dump. */
+export function describeZodIssue(error: ZodError, prefix = ''): { field: string; message: string } {
+  const issue = error.issues[0];
+  if (!issue) return { field: prefix || '(root)', message: 'invalid value' };
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  const field = [prefix, path].filter(Boolean).join('.') || '(root)';
+  return { field, message: issue.message };
+}
+
+/** Wraps a zod failure as a UserError naming the source, the field and the fix. */
+export function zodUserError(error: ZodError, source: string, fix: string, prefix = ''): UserError {
+  const { field, message } = describeZodIssue(error, prefix);
+  return new UserError(`${source}: ${field}: ${message}`, fix);
+}
