@@ -10,7 +10,7 @@ export const MODELS = ['traditional', 'serverless'] as const;
 export const ModelSchema = z.enum(MODELS);
 export type Model = z.infer<typeof ModelSchema>;
 
-export const RUN_ID_PATTERN = /^[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
+export const RUN_ID_PATTERN = /^[a-z][a-z0-9-]{2,14}[a-z0-9]$/;
 
 /** AWS commercial + GovCloud + China region names, e.g. us-east-1, eu-west-2, ap-southeast-1. */
 export const REGION_PATTERN = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$|^cn-(north|northwest)-1$/;
@@ -97,10 +97,10 @@ const ServerlessConfigSchema = z
 export const StackConfigSchema = z
   .object({
     /** Tags every resource (`archcompare:run-id`) and prefixes names so runs never collide. */
-    runId: z.string().regex(RUN_ID_PATTERN, { message: 'must be 4–32 lowercase letters, digits or dashes, starting with a letter' }).optional(),
+    runId: z.string().regex(RUN_ID_PATTERN, { message: 'must be 4–16 lowercase letters, digits or dashes, starting with a letter' }).optional(),
     region: RegionSchema.default('us-east-1'),
-    /** Prefix of every resource name. */
-    appName: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { message: 'must be 2–16 lowercase letters, digits or dashes' }).default('acshop'),
+    /** Prefix of every resource name (with the run id it must fit AWS's 32-character ALB names). */
+    appName: z.string().regex(/^[a-z][a-z0-9-]{1,9}$/, { message: 'must be 2–10 lowercase letters, digits or dashes' }).default('acshop'),
     vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/16$/, { message: 'must be an IPv4 /16 CIDR (e.g. 10.40.0.0/16)' }).default('10.40.0.0/16'),
     traditional: TraditionalConfigSchema.prefault({}),
     serverless: ServerlessConfigSchema.prefault({}),

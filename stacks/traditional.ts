@@ -1,0 +1,452 @@
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group/index.js';
+import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy/index.js';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones/index.js';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter/index.js';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance/index.js';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
+import { Eip } from '@cdktf/provider-aws/lib/eip/index.js';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile/index.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway/index.js';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
+import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway/index.js';
+import { Route } from '@cdktf/provider-aws/lib/route/index.js';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table/index.js';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object/index.js';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
+import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule/index.js';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
+import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { artifactPaths, SERVER_START_COMMAND } from '../src/build/artifacts.js';
+import { instanceArchitecture, type ResolvedStackConfig } from '../src/config/stack-config.js';
+import { assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
+
+/**
+ * Servers: an internet-facing ALB in two public subnets, app-server instances of an Auto Scaling
+ * Group in two private subnets (egress through NAT), RDS PostgreSQL in the private subnets.
+ * Each tier admits traffic only from the tier in front of it. Resources are created directly on
+ * the stack, grouped by concern in functions, so their addresses stay readable
+ * (aws_autoscaling_group.app), which usage files and the cost engine key on.
+ */
+export class TraditionalStack extends TerraformStack {
+  constructor(scope: Construct, id: string, config: ResolvedStackConfig) {
+    super(scope, id);
+    configureStack(this, 'traditional', config);
+    const network = addNetwork(this, config);
+    const security = addSecurityGroups(this, config, network.vpc);
+    const data = addDatabase(this, config, network.privateSubnets, security.db);
+    const edge = addLoadBalancer(this, config, network.vpc, network.publicSubnets, security.alb);
+    const compute = addCompute(this, config, network.privateSubnets, security.app, edge.targetGroup, data);
+    addAlarms(this, config, edge, compute.asg, data.db);
+
+    new TerraformOutput(this, 'url', { value: `http://${edge.alb.dnsName}` });
+    new TerraformOutput(this, 'alb_dns_name', { value: edge.alb.dnsName });
+    new TerraformOutput(this, 'asg_name', { value: compute.asg.name });
+    new TerraformOutput(this, 'db_endpoint', { value: data.db.endpoint });
+    new TerraformOutput(this, 'jwt_secret_arn', { value: data.jwtSecret.arn });
+    new TerraformOutput(this, 'artifacts_bucket', { value: compute.bucket.bucket });
+  }
+}
+
+type Stack = TerraformStack;
+
+function addNetwork(stack: Stack, config: ResolvedStackConfig) {
+  const prefix = namePrefix(config);
+  const azs = new DataAwsAvailabilityZones(stack, 'available', { state: 'available' });
+  const vpc = new Vpc(stack, 'main', {
+    cidrBlock: config.vpcCidr,
+    enableDnsHostnames: true,
+    enableDnsSupport: true,
+    tags: { Name: `${prefix}-vpc` },
+  });
+  const igw = new InternetGateway(stack, 'main_igw', { vpcId: vpc.id, tags: { Name: `${prefix}-igw` } });
+  const publicRoutes = new RouteTable(stack, 'public', { vpcId: vpc.id, tags: { Name: `${prefix}-public` } });
+  new Route(stack, 'public_internet', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+
+  const publicSubnets: Subnet[] = [];
+  const privateSubnets: Subnet[] = [];
+  for (const i of [0, 1]) {
+    const az = Fn.element(azs.names, i);
+    const pub = new Subnet(stack, `public_${i}`, {
+      vpcId: vpc.id,
+      availabilityZone: az,
+      cidrBlock: Fn.cidrsubnet(config.vpcCidr, 8, i),
+      mapPublicIpOnLaunch: false,
+      tags: { Name: `${prefix}-public-${i}`, tier: 'public' },
+    });
+    new RouteTableAssociation(stack, `public_${i}_routes`, { subnetId: pub.id, routeTableId: publicRoutes.id });
+    publicSubnets.push(pub);
+    privateSubnets.push(
+      new Subnet(stack, `private_${i}`, {
+        vpcId: vpc.id,
+        availabilityZone: az,
+        cidrBlock: Fn.cidrsubnet(config.vpcCidr, 8, 10 + i),
+        tags: { Name: `${prefix}-private-${i}`, tier: 'private' },
+      }),
+    );
+  }
+
+  // One NAT gateway is the usual small-shop trade-off (cheaper, one AZ of egress); two for AZ independence.
+  const nats: NatGateway[] = [];
+  for (let i = 0; i < config.traditional.natGateways; i++) {
+    const eip = new Eip(stack, `nat_${i}_ip`, { domain: 'vpc', tags: { Name: `${prefix}-nat-${i}` } });
+    nats.push(
+      new NatGateway(stack, `nat_${i}`, {
+        allocationId: eip.id,
+        subnetId: publicSubnets[i]!.id,
+        tags: { Name: `${prefix}-nat-${i}` },
+        dependsOn: [igw],
+      }),
+    );
+  }
+  privateSubnets.forEach((subnet, i) => {
+    const routes = new RouteTable(stack, `private_${i}_table`, { vpcId: vpc.id, tags: { Name: `${prefix}-private-${i}` } });
+    const nat = nats[i] ?? nats[0];
+    if (nat) new Route(stack, `private_${i}_egress`, { routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
+    new RouteTableAssociation(stack, `private_${i}_routes`, { subnetId: subnet.id, routeTableId: routes.id });
+  });
+  return { vpc, publicSubnets, privateSubnets };
+}
+
+function addSecurityGroups(stack: Stack, config: ResolvedStackConfig, vpc: Vpc) {
+  const prefix = namePrefix(config);
+  const port = config.traditional.appPort;
+  const alb = atAddress(new SecurityGroup(stack, 'sg_alb', { name: `${prefix}-alb`, description: 'Internet to the load balancer (HTTP)', vpcId: vpc.id }), 'alb');
+  const app = atAddress(new SecurityGroup(stack, 'sg_app', { name: `${prefix}-app`, description: 'Load balancer to app instances', vpcId: vpc.id }), 'app');
+  const db = atAddress(new SecurityGroup(stack, 'sg_db', { name: `${prefix}-db`, description: 'App instances to PostgreSQL', vpcId: vpc.id }), 'db');
+
+  // Separate rule resources: the groups reference each other, which inline rules would make a cycle.
+  new SecurityGroupRule(stack, 'alb_http_in', { type: 'ingress', securityGroupId: alb.id, protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from the internet' });
+  new SecurityGroupRule(stack, 'alb_to_app', { type: 'egress', securityGroupId: alb.id, protocol: 'tcp', fromPort: port, toPort: port, sourceSecurityGroupId: app.id, description: 'Forward to app instances' });
+  new SecurityGroupRule(stack, 'app_from_alb', { type: 'ingress', securityGroupId: app.id, protocol: 'tcp', fromPort: port, toPort: port, sourceSecurityGroupId: alb.id, description: 'Only the load balancer' });
+  new SecurityGroupRule(stack, 'app_to_db', { type: 'egress', securityGroupId: app.id, protocol: 'tcp', fromPort: 5432, toPort: 5432, sourceSecurityGroupId: db.id, description: 'PostgreSQL' });
+  // Package installs, S3 and Secrets Manager go out over HTTPS through the NAT gateway.
+  new SecurityGroupRule(stack, 'app_https_out', { type: 'egress', securityGroupId: app.id, protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS to AWS APIs and package repositories' });
+  new SecurityGroupRule(stack, 'db_from_app', { type: 'ingress', securityGroupId: db.id, protocol: 'tcp', fromPort: 5432, toPort: 5432, sourceSecurityGroupId: app.id, description: 'Only the app instances' });
+  return { alb, app, db };
+}
+
+function addDatabase(stack: Stack, config: ResolvedStackConfig, privateSubnets: Subnet[], dbGroup: SecurityGroup) {
+  const prefix = namePrefix(config);
+  const t = config.traditional;
+  const subnetGroup = new DbSubnetGroup(stack, 'main_db_subnets', { name: `${prefix}-db`, subnetIds: privateSubnets.map((s) => s.id) });
+  const db = atAddress(new DbInstance(stack, 'db_instance', {
+    identifier: `${prefix}-db`,
+    engine: 'postgres',
+    engineVersion: t.dbEngineVersion,
+    instanceClass: t.dbInstanceClass,
+    allocatedStorage: t.dbAllocatedStorageGb,
+    storageType: 'gp3',
+    storageEncrypted: true,
+    multiAz: t.dbMultiAz,
+    dbName: 'shop',
+    username: 'shop_admin',
+    // RDS generates the password and keeps it in Secrets Manager: it never appears in the JSON or state.
+    manageMasterUserPassword: true,
+    dbSubnetGroupName: subnetGroup.name,
+    vpcSecurityGroupIds: [dbGroup.id],
+    publiclyAccessible: false,
+    backupRetentionPeriod: t.dbBackupRetentionDays,
+    autoMinorVersionUpgrade: true,
+    copyTagsToSnapshot: true,
+    deletionProtection: false,
+    // A benchmark deployment leaves nothing behind on destroy, snapshots included.
+    skipFinalSnapshot: true,
+    applyImmediately: true,
+  }), 'main');
+  // The JWT signing key: the secret is created empty; the deploy step writes a random value.
+  const jwtSecret = new SecretsmanagerSecret(stack, 'jwt', {
+    name: `${prefix}-jwt`,
+    description: 'JWT signing key of the shop API (value written at deploy time)',
+    recoveryWindowInDays: 0,
+  });
+  return { db, jwtSecret };
+}
+
+function addLoadBalancer(stack: Stack, config: ResolvedStackConfig, vpc: Vpc, publicSubnets: Subnet[], albGroup: SecurityGroup) {
+  const prefix = namePrefix(config);
+  const t = config.traditional;
+  const alb = atAddress(new Lb(stack, 'alb', {
+    name: `${prefix}-alb`,
+    loadBalancerType: 'application',
+    internal: false,
+    subnets: publicSubnets.map((s) => s.id),
+    securityGroups: [albGroup.id],
+    dropInvalidHeaderFields: true,
+    idleTimeout: 60,
+  }), 'main');
+  const targetGroup = atAddress(new LbTargetGroup(stack, 'target_group', {
+    name: `${prefix}-tg`,
+    port: t.appPort,
+    protocol: 'HTTP',
+    vpcId: vpc.id,
+    targetType: 'instance',
+    loadBalancingAlgorithmType: 'least_outstanding_requests',
+    deregistrationDelay: String(t.deregistrationDelaySeconds),
+    healthCheck: {
+      enabled: true,
+      path: t.healthCheckPath,
+      protocol: 'HTTP',
+      matcher: '200',
+      interval: t.healthCheckIntervalSeconds,
+      timeout: 5,
+      healthyThreshold: t.healthyThreshold,
+      unhealthyThreshold: t.unhealthyThreshold,
+    },
+  }), 'app');
+  const listener = new LbListener(stack, 'http', {
+    loadBalancerArn: alb.arn,
+    port: 80,
+    protocol: 'HTTP',
+    defaultAction: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+  });
+  return { alb, targetGroup, listener };
+}
+
+function userDataScript(opts: { region: string; bucket: string; key: string; dbSecretArn: string; jwtSecretArn: string; dbHost: string; port: number }): string {
+  // Amazon Linux 2023: Node.js 20 from the distribution, the AWS CLI is preinstalled.
+  // No double quotes: the script is a Terraform string expression (its ${…} are Terraform's).
+  return `#!/bin/bash
+set -euo pipefail
+dnf install -y nodejs20 jq
+install -d -o root -m 755 /opt/archcompare
+cd /opt/archcompare
+aws s3 cp s3://${opts.bucket}/${opts.key} server.tar.gz --region ${opts.region}
+tar -xzf server.tar.gz
+umask 077
+aws secretsmanager get-secret-value --region ${opts.region} --secret-id ${opts.dbSecretArn} --query SecretString --output text > /run/archcompare-db.json
+cat > /etc/archcompare.env <<ENV
+PORT=${opts.port}
+HOST=0.0.0.0
+AWS_REGION=${opts.region}
+PGHOST=${opts.dbHost}
+PGPORT=5432
+PGDATABASE=shop
+PGSSLMODE=require
+PGUSER=$(jq -r .username /run/archcompare-db.json)
+PGPASSWORD=$(jq -r .password /run/archcompare-db.json)
+JWT_SECRET_ARN=${opts.jwtSecretArn}
+NODE_OPTIONS=--enable-source-maps
+ENV
+cat > /etc/systemd/system/archcompare.service <<UNIT
+[Unit]
+Description=archcompare shop API
+After=network-online.target
+[Service]
+WorkingDirectory=/opt/archcompare
+EnvironmentFile=/etc/archcompare.env
+ExecStart=/usr/bin/node-20 ${SERVER_START_COMMAND.replace(/^node /, '')}
+Restart=always
+KillSignal=SIGTERM
+TimeoutStopSec=35
+User=nobody
+[Install]
+WantedBy=multi-user.target
+UNIT
+rm -f /run/archcompare-db.json
+systemctl daemon-reload
+systemctl enable --now archcompare
+`;
+}
+
+function addCompute(
+  stack: Stack,
+  config: ResolvedStackConfig,
+  privateSubnets: Subnet[],
+  appGroup: SecurityGroup,
+  targetGroup: LbTargetGroup,
+  data: { db: DbInstance; jwtSecret: SecretsmanagerSecret },
+) {
+  const prefix = namePrefix(config);
+  const t = config.traditional;
+  const arch = instanceArchitecture(t.instanceType);
+
+  const bucket = new S3Bucket(stack, 'artifacts', { bucket: `${prefix}-artifacts`, forceDestroy: true });
+  new S3BucketPublicAccessBlock(stack, 'artifacts_private', {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketServerSideEncryptionConfigurationA(stack, 'artifacts_encryption', {
+    bucket: bucket.id,
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  });
+  const bundle = new TerraformAsset(stack, 'server_bundle_asset', { path: artifactPaths.serverTarball(), type: AssetType.FILE });
+  const bundleObject = new S3Object(stack, 'server_bundle', {
+    bucket: bucket.id,
+    key: 'server/server.tar.gz',
+    source: bundle.path,
+    sourceHash: bundle.assetHash,
+  });
+
+  const role = new IamRole(stack, 'instance', {
+    name: `${prefix}-instance`,
+    assumeRolePolicy: assumeRolePolicy('ec2.amazonaws.com'),
+  });
+  new IamRolePolicy(stack, 'instance_access', {
+    name: 'app-server',
+    role: role.id,
+    policy: policyJson([
+      { Sid: 'ReadServerBundle', Action: ['s3:GetObject'], Resource: [`${bucket.arn}/server/*`] },
+      { Sid: 'ReadSecrets', Action: ['secretsmanager:GetSecretValue'], Resource: [data.db.masterUserSecret.get(0).secretArn, data.jwtSecret.arn] },
+    ]),
+  });
+  const profile = new IamInstanceProfile(stack, 'instance_profile', { name: `${prefix}-instance`, role: role.name });
+
+  const ami = t.amiId
+    ? t.amiId
+    : new DataAwsSsmParameter(stack, 'al2023_ami', {
+        name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
+      }).value;
+
+  const template = atAddress(new LaunchTemplate(stack, 'launch_template', {
+    name: `${prefix}-app`,
+    imageId: ami,
+    instanceType: t.instanceType,
+    iamInstanceProfile: { arn: profile.arn },
+    vpcSecurityGroupIds: [appGroup.id],
+    updateDefaultVersion: true,
+    // IMDSv2 only: no credential theft through SSRF on the metadata endpoint.
+    metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
+    monitoring: { enabled: true },
+    blockDeviceMappings: [
+      { deviceName: '/dev/xvda', ebs: { volumeSize: t.rootVolumeGb, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
+    ],
+    userData: Fn.base64encode(
+      userDataScript({
+        region: config.region,
+        bucket: bucket.bucket,
+        key: bundleObject.key,
+        dbSecretArn: data.db.masterUserSecret.get(0).secretArn,
+        jwtSecretArn: data.jwtSecret.arn,
+        dbHost: data.db.address,
+        port: t.appPort,
+      }),
+    ),
+    tagSpecifications: [
+      { resourceType: 'instance', tags: stackTags('traditional', config) },
+      { resourceType: 'volume', tags: stackTags('traditional', config) },
+    ],
+  }), 'app');
+
+  const asg = atAddress(new AutoscalingGroup(stack, 'asg', {
+    name: `${prefix}-asg`,
+    minSize: t.minInstances,
+    maxSize: t.maxInstances,
+    desiredCapacity: t.desiredInstances,
+    vpcZoneIdentifier: privateSubnets.map((s) => s.id),
+    targetGroupArns: [targetGroup.arn],
+    healthCheckType: 'ELB',
+    healthCheckGracePeriod: t.instanceWarmupSeconds,
+    defaultInstanceWarmup: t.instanceWarmupSeconds,
+    launchTemplate: { id: template.id, version: '$Latest' },
+    // The ASG has no tags map: tag blocks, propagated so every instance carries the run id too.
+    tag: Object.entries({ ...stackTags('traditional', config), Name: `${prefix}-app` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+  }), 'app');
+  new AutoscalingPolicy(stack, 'cpu_target', {
+    name: `${prefix}-cpu-target`,
+    autoscalingGroupName: asg.name,
+    policyType: 'TargetTrackingScaling',
+    estimatedInstanceWarmup: t.instanceWarmupSeconds,
+    targetTrackingConfiguration: {
+      predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
+      targetValue: t.targetCpuPercent,
+    },
+  });
+  return { asg, bucket, template };
+}
+
+function addAlarms(stack: Stack, config: ResolvedStackConfig, edge: { alb: Lb; targetGroup: LbTargetGroup }, asg: AutoscalingGroup, db: DbInstance) {
+  const prefix = namePrefix(config);
+  const albDims = { LoadBalancer: edge.alb.arnSuffix };
+  new CloudwatchMetricAlarm(stack, 'alb_5xx', {
+    alarmName: `${prefix}-alb-5xx`,
+    alarmDescription: 'Load balancer or targets answer 5xx',
+    namespace: 'AWS/ApplicationELB',
+    metricName: 'HTTPCode_Target_5XX_Count',
+    dimensions: albDims,
+    statistic: 'Sum',
+    period: 60,
+    evaluationPeriods: 5,
+    threshold: 10,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+  });
+  new CloudwatchMetricAlarm(stack, 'alb_p95_latency', {
+    alarmName: `${prefix}-alb-p95-latency`,
+    alarmDescription: 'p95 target response time above 1 s',
+    namespace: 'AWS/ApplicationELB',
+    metricName: 'TargetResponseTime',
+    dimensions: albDims,
+    extendedStatistic: 'p95',
+    period: 60,
+    evaluationPeriods: 5,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+  });
+  new CloudwatchMetricAlarm(stack, 'unhealthy_hosts', {
+    alarmName: `${prefix}-unhealthy-hosts`,
+    alarmDescription: 'A target failed its health checks',
+    namespace: 'AWS/ApplicationELB',
+    metricName: 'UnHealthyHostCount',
+    dimensions: { ...albDims, TargetGroup: edge.targetGroup.arnSuffix },
+    statistic: 'Maximum',
+    period: 60,
+    evaluationPeriods: 3,
+    threshold: 0,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+  });
+  new CloudwatchMetricAlarm(stack, 'asg_at_max', {
+    alarmName: `${prefix}-asg-at-max`,
+    alarmDescription: 'The Auto Scaling Group is at its maximum size: no headroom left',
+    namespace: 'AWS/AutoScaling',
+    metricName: 'GroupInServiceInstances',
+    dimensions: { AutoScalingGroupName: asg.name },
+    statistic: 'Minimum',
+    period: 60,
+    evaluationPeriods: 10,
+    threshold: config.traditional.maxInstances,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+  });
+  new CloudwatchMetricAlarm(stack, 'db_cpu', {
+    alarmName: `${prefix}-db-cpu`,
+    alarmDescription: 'Database CPU above 80%',
+    namespace: 'AWS/RDS',
+    metricName: 'CPUUtilization',
+    dimensions: { DBInstanceIdentifier: db.identifier },
+    statistic: 'Average',
+    period: 300,
+    evaluationPeriods: 3,
+    threshold: 80,
+    comparisonOperator: 'GreaterThanThreshold',
+  });
+  new CloudwatchMetricAlarm(stack, 'db_free_storage', {
+    alarmName: `${prefix}-db-free-storage`,
+    alarmDescription: 'Database free storage below 2 GiB',
+    namespace: 'AWS/RDS',
+    metricName: 'FreeStorageSpace',
+    dimensions: { DBInstanceIdentifier: db.identifier },
+    statistic: 'Minimum',
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 2 * 1024 ** 3,
+    comparisonOperator: 'LessThanThreshold',
+  });
+}
