@@ -10,6 +10,9 @@ type Lister = (conn: AwsConnection, runId: string) => Promise<string[]>;
 
 const hasRunId = (runId: string) => (name: string | undefined) => Boolean(name && name.includes(runId));
 const tagFilter = (runId: string) => [{ Name: 'tag:archcompare:run-id', Values: [runId] }];
+// Filters narrow the listing; the tag check on each item decides (some emulators ignore filters).
+const tagged = (runId: string) => (item: { Tags?: Array<{ Key?: string; Value?: string }> }) =>
+  (item.Tags ?? []).some((t) => t.Key === 'archcompare:run-id' && t.Value === runId);
 
 const listers: Record<string, Lister> = {
   async ec2(conn, runId) {
@@ -27,21 +30,21 @@ const listers: Record<string, Lister> = {
       c.send(new ec2.DescribeLaunchTemplatesCommand({ Filters })),
     ]);
     return [
-      ...(instances.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => `ec2 instance ${i.InstanceId}`)),
-      ...(vpcs.Vpcs ?? []).map((v) => `vpc ${v.VpcId}`),
-      ...(subnets.Subnets ?? []).map((s) => `subnet ${s.SubnetId}`),
-      ...(groups.SecurityGroups ?? []).map((g) => `security group ${g.GroupId}`),
-      ...(nats.NatGateways ?? []).filter((n) => n.State !== 'deleted' && n.State !== 'deleting').map((n) => `nat gateway ${n.NatGatewayId}`),
-      ...(igws.InternetGateways ?? []).map((g) => `internet gateway ${g.InternetGatewayId}`),
-      ...(eips.Addresses ?? []).map((a) => `elastic ip ${a.AllocationId}`),
-      ...(templates.LaunchTemplates ?? []).map((t) => `launch template ${t.LaunchTemplateName}`),
+      ...(instances.Reservations ?? []).flatMap((r) => (r.Instances ?? []).filter(tagged(runId)).map((i) => `ec2 instance ${i.InstanceId}`)),
+      ...(vpcs.Vpcs ?? []).filter(tagged(runId)).map((v) => `vpc ${v.VpcId}`),
+      ...(subnets.Subnets ?? []).filter(tagged(runId)).map((s) => `subnet ${s.SubnetId}`),
+      ...(groups.SecurityGroups ?? []).filter(tagged(runId)).map((g) => `security group ${g.GroupId}`),
+      ...(nats.NatGateways ?? []).filter(tagged(runId)).filter((n) => n.State !== 'deleted' && n.State !== 'deleting').map((n) => `nat gateway ${n.NatGatewayId}`),
+      ...(igws.InternetGateways ?? []).filter(tagged(runId)).map((g) => `internet gateway ${g.InternetGatewayId}`),
+      ...(eips.Addresses ?? []).filter(tagged(runId)).map((a) => `elastic ip ${a.AllocationId}`),
+      ...(templates.LaunchTemplates ?? []).filter(tagged(runId)).map((t) => `launch template ${t.LaunchTemplateName}`),
     ];
   },
   async autoscaling(conn, runId) {
     const as = await import('@aws-sdk/client-auto-scaling');
     const c = new as.AutoScalingClient(awsClientConfig(conn));
     const r = await c.send(new as.DescribeAutoScalingGroupsCommand({ Filters: [{ Name: 'tag:archcompare:run-id', Values: [runId] }] }));
-    return (r.AutoScalingGroups ?? []).map((g) => `auto scaling group ${g.AutoScalingGroupName}`);
+    return (r.AutoScalingGroups ?? []).filter((g) => (g.Tags ?? []).some((t) => t.Key === 'archcompare:run-id' && t.Value === runId)).map((g) => `auto scaling group ${g.AutoScalingGroupName}`);
   },
   async elbv2(conn, runId) {
     const elb = await import('@aws-sdk/client-elastic-load-balancing-v2');

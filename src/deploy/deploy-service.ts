@@ -1,5 +1,5 @@
 import { loadStackConfig } from '../config/load-config.js';
-import type { Model, StackConfigInput } from '../config/stack-config.js';
+import { RegionSchema, type Model, type StackConfigInput } from '../config/stack-config.js';
 import { UserError } from '../errors.js';
 import path from 'node:path';
 import { rm } from 'node:fs/promises';
@@ -23,6 +23,9 @@ export interface DeployRequest extends AwsConnection {
 
 export async function deploy(req: DeployRequest): Promise<DeploymentRecord> {
   const root = req.root ?? stateRoot();
+  if (req.region && !RegionSchema.safeParse(req.region).success) {
+    throw new UserError(`--region ${req.region} is not an AWS region name`, 'pass a region such as us-east-1, eu-west-1 or ap-southeast-1');
+  }
   const existing = await getDeployment(req.model, root);
   if (existing) {
     throw new UserError(

@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { ModelSchema, type Model } from '../config/stack-config.js';
@@ -86,12 +87,23 @@ async function writeRegistry(deployments: DeploymentRecord[], root: string): Pro
   await writeFileAtomic(registryPath(root), body, { fsync: true });
 }
 
-// Serialises read-modify-write cycles within one process (commands may update from callbacks).
-let queue: Promise<unknown> = Promise.resolve();
-function serialised<T>(fn: () => Promise<T>): Promise<T> {
-  const next = queue.then(fn, fn);
-  queue = next.catch(() => undefined);
-  return next;
+/**
+ * Read-modify-write under a lock: two deploys (or a deploy and a local supervisor) in separate
+ * processes must not lose each other's entries. proper-lockfile uses an atomic mkdir lock with
+ * stale detection, so a crashed process does not leave the registry locked forever.
+ */
+async function withRegistryLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(root, { recursive: true });
+  const release = await lockfile.lock(root, {
+    lockfilePath: path.join(root, 'registry.lock'),
+    retries: { retries: 50, minTimeout: 20, maxTimeout: 200 },
+    stale: 10_000,
+  });
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
 }
 
 export async function getDeployment(model: Model, root = stateRoot()): Promise<DeploymentRecord | undefined> {
@@ -99,7 +111,7 @@ export async function getDeployment(model: Model, root = stateRoot()): Promise<D
 }
 
 export function upsertDeployment(record: DeploymentRecord, root = stateRoot()): Promise<void> {
-  return serialised(async () => {
+  return withRegistryLock(root, async () => {
     const all = await readRegistry(root);
     const rest = all.filter((d) => d.model !== record.model);
     await writeRegistry([...rest, { ...record, updatedAt: new Date().toISOString() }], root);
@@ -107,7 +119,7 @@ export function upsertDeployment(record: DeploymentRecord, root = stateRoot()): 
 }
 
 export function updateDeployment(model: Model, patch: Partial<DeploymentRecord>, root = stateRoot()): Promise<DeploymentRecord> {
-  return serialised(async () => {
+  return withRegistryLock(root, async () => {
     const all = await readRegistry(root);
     const current = all.find((d) => d.model === model);
     if (!current) throw new Error(`no deployment of ${model} in the registry`);
@@ -118,7 +130,7 @@ export function updateDeployment(model: Model, patch: Partial<DeploymentRecord>,
 }
 
 export function removeDeployment(model: Model, root = stateRoot()): Promise<void> {
-  return serialised(async () => {
+  return withRegistryLock(root, async () => {
     const all = await readRegistry(root);
     await writeRegistry(all.filter((d) => d.model !== model), root);
   });
