@@ -1,0 +1,387 @@
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { UserError } from '../errors.js';
+import { checkInvariants, defaultInvariants, type Invariant, type InvariantContext } from './invariants.js';
+import { CatalogKnowledge, RunLedger, VirtualUser } from './journeys.js';
+import { type PhaseRunOutcome, type RunningPhase, startPhase } from './phase-runner.js';
+import type { Profile } from './profile-schema.js';
+import { mergePhaseRecorders, PhaseRecorder, SecondSeries } from './recorder.js';
+import {
+  type BenchModel,
+  type BenchResult,
+  BenchResultSchema,
+  type InvariantOutcome,
+  type PhaseResult,
+  RESULT_SCHEMA_VERSION,
+  type ScalingTimeline,
+} from './result-schema.js';
+import { readScalingTimeline } from './scaling-timeline.js';
+import { planPhases, type PlannedPhase, requestTimeoutS, seededRandom, thinkTimeBounds, totalDurationS } from './schedule.js';
+import { closedLoopDistorted, type GeneratorSample, generatorSaturation, summarizeMicros } from './statistics.js';
+
+/** What is being benched: a deployed model (local or AWS) or any URL. */
+export interface BenchTarget {
+  model: BenchModel;
+  kind: 'local' | 'aws' | 'url';
+  url: string;
+  region?: string;
+  deploymentRunId?: string;
+  /** Where the target writes its CloudWatch-shaped metrics (local target), if anywhere. */
+  metricsDir?: string;
+}
+
+export interface BenchProgress {
+  model: BenchModel;
+  stage: 'setup' | 'phase' | 'invariants' | 'done';
+  phase?: string;
+  phaseIndex: number;
+  phaseCount: number;
+  warmup: boolean;
+  phaseElapsedS: number;
+  phaseDurationS: number;
+  runElapsedS: number;
+  runRemainingS: number;
+  targetRps: number;
+  currentRps: number;
+  p95Ms: number;
+  errors: number;
+  throttled: number;
+  coldStarts: number;
+  /** Instances in service / concurrent environments from the target's metrics, when known. */
+  capacity: number | null;
+  /** Set when a phase just ended. */
+  finishedPhase?: PhaseResult;
+}
+
+export interface RunBenchOptions {
+  target: BenchTarget;
+  profile: Profile;
+  profileFile: string;
+  timeScale: number;
+  runId: string;
+  signal?: AbortSignal;
+  onProgress?: (p: BenchProgress) => void;
+  invariants?: Invariant[];
+  /** PRNG seed for journey choices and think times (default: derived from the run id). */
+  seed?: number;
+  /** Latest capacity figure for the live view (polled every few seconds). */
+  capacity?: () => Promise<number | null>;
+  warnings?: string[];
+}
+
+function hashSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+async function httpJson(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(baseUrl.replace(/\/+$/, '') + path, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body };
+}
+
+/** Checks the target answers, registers the seed accounts and learns the catalog (not measured). */
+async function prepare(target: BenchTarget, profile: Profile, runId: string, catalog: CatalogKnowledge, ledger: RunLedger, warnings: string[]) {
+  try {
+    const health = await httpJson(target.url, 'GET', '/health', { timeoutMs: 5000 });
+    if (health.status >= 500) warnings.push(`GET /health answered ${health.status} before the run`);
+  } catch (err) {
+    throw new UserError(
+      `${target.model}: the target at ${target.url} does not answer (${(err as Error).message})`,
+      target.kind === 'url' ? 'check --url' : `deploy it again ('archcompare deploy --model ${target.model}') or check 'archcompare status'`,
+    );
+  }
+  let products: number | null = null;
+  for (let page = 1; page <= 5; page++) {
+    try {
+      const res = await httpJson(target.url, 'GET', `/products?page=${page}&pageSize=100`);
+      if (res.status !== 200) break;
+      const body = res.body as { items?: unknown; total?: unknown };
+      catalog.learn(body.items);
+      if (typeof body.total === 'number') products = body.total;
+      if (!Array.isArray(body.items) || body.items.length < 100) break;
+    } catch {
+      break;
+    }
+  }
+  const wantProducts = profile.seed?.products;
+  if (wantProducts !== undefined && (products ?? catalog.productIds.length) < wantProducts) {
+    warnings.push(`the profile expects at least ${wantProducts} products; the catalog has ${products ?? catalog.productIds.length}`);
+  }
+  if (catalog.productIds.length === 0) warnings.push('GET /products returned no products: product journeys will end early');
+  const seeded: { email: string; password: string }[] = [];
+  const wanted = profile.seed?.users ?? 0;
+  const queue = Array.from({ length: wanted }, (_, i) => i);
+  const password = `Seed-${runId}-pw`;
+  await Promise.all(
+    Array.from({ length: Math.min(8, wanted) }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        const email = `seed${i}-${runId}@bench.archcompare.test`.toLowerCase();
+        try {
+          const res = await httpJson(target.url, 'POST', '/users/register', { body: { email, password, name: `Seed user ${i}` } });
+          if (res.status === 201 || res.status === 200 || res.status === 409) {
+            seeded[i] = { email, password };
+            ledger.accounts.set(email, password);
+          }
+        } catch {
+          /* counted below */
+        }
+      }
+    }),
+  );
+  const registered = seeded.filter(Boolean);
+  if (registered.length < wanted) warnings.push(`registered ${registered.length} of ${wanted} seed users`);
+  return { products, seeded: registered };
+}
+
+function invariantContext(baseUrl: string, ledger: RunLedger): InvariantContext {
+  const tokens = new Map<string, string>();
+  return {
+    baseUrl,
+    ledger,
+    sampleLimit: 50,
+    request: (method, path, opts) => httpJson(baseUrl, method, path, opts),
+    async tokenFor(email) {
+      const cached = tokens.get(email);
+      if (cached) return cached;
+      const password = ledger.accounts.get(email);
+      if (!password) return undefined;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const res = await httpJson(baseUrl, 'POST', '/users/login', { body: { email, password } });
+        const token = (res.body as { token?: unknown } | undefined)?.token;
+        if (res.status === 200 && typeof token === 'string') {
+          tokens.set(email, token);
+          return token;
+        }
+        if (res.status !== 429 && res.status < 500) return undefined;
+        await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      }
+      return undefined;
+    },
+  };
+}
+
+function phaseResult(phase: PlannedPhase, outcome: PhaseRunOutcome, recorder: PhaseRecorder, samples: GeneratorSample[], partial: boolean): PhaseResult {
+  const durationS = outcome.durationS;
+  const sat = generatorSaturation(samples);
+  return {
+    name: phase.name,
+    description: phase.description,
+    warmup: phase.warmup,
+    startedAt: outcome.startedAt.toISOString(),
+    endedAt: outcome.endedAt.toISOString(),
+    durationS: Math.round(durationS * 1000) / 1000,
+    modelledDurationS: phase.modelledDurationS,
+    targetRate: phase.rate,
+    virtualUsers: phase.virtualUsers,
+    schedule: {
+      scheduled: outcome.scheduled,
+      sent: outcome.sent,
+      late: outcome.late,
+      dropped: outcome.dropped,
+      inFlightAtEnd: outcome.inFlightAtEnd,
+      maxLatenessMs: outcome.maxLatenessMs,
+      closedLoopDistorted: closedLoopDistorted(outcome.scheduled, outcome.late, outcome.dropped),
+    },
+    totals: recorder.totals.toStats(durationS),
+    steps: Object.fromEntries([...recorder.steps.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, acc]) => [k, acc.toStats(durationS)])),
+    journeys: Object.fromEntries(recorder.journeys.entries()),
+    generator: { saturated: sat.saturated, saturatedSeconds: sat.saturatedSeconds, peakCpu: sat.peakCpu, peakLoopDelayMs: sat.peakLoopDelayMs },
+    partial,
+  };
+}
+
+/** Runs a profile against one target and returns the validated result document (not yet written). */
+export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
+  const { target, profile } = opts;
+  const warnings = [...(opts.warnings ?? [])];
+  const random = seededRandom(opts.seed ?? hashSeed(opts.runId + target.model));
+  const catalog = new CatalogKnowledge();
+  const ledger = new RunLedger();
+  const phases = planPhases(profile, opts.timeScale);
+  const runDurationS = totalDurationS(phases);
+  const emit = (p: Omit<BenchProgress, 'model' | 'phaseCount'>) => opts.onProgress?.({ model: target.model, phaseCount: phases.length, ...p });
+  const idle = { phaseIndex: 0, warmup: false, phaseElapsedS: 0, phaseDurationS: 0, runElapsedS: 0, runRemainingS: runDurationS, targetRps: 0, currentRps: 0, p95Ms: 0, errors: 0, throttled: 0, coldStarts: 0, capacity: null };
+
+  emit({ stage: 'setup', ...idle });
+  const { products, seeded } = await prepare(target, profile, opts.runId, catalog, ledger, warnings);
+
+  const vus: VirtualUser[] = [];
+  const pool = {
+    get: (index: number): VirtualUser => {
+      while (vus.length <= index) {
+        const i = vus.length;
+        const vu = new VirtualUser({ index: i, runId: opts.runId, random, catalog, ledger, seededAccount: seeded[i] });
+        ledger.accounts.set(vu.email, vu.password);
+        vus.push(vu);
+      }
+      return vus[index]!;
+    },
+  };
+
+  const startedAt = new Date();
+  const runStartMs = Date.now();
+  const series = new SecondSeries();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const thinkTime = thinkTimeBounds(profile);
+  const timeoutS = requestTimeoutS(profile);
+  const results: PhaseResult[] = [];
+  const recorders: PhaseRecorder[] = [];
+  const allSamples: GeneratorSample[] = [];
+  let partialReason: string | undefined;
+  let capacity: number | null = null;
+  let elapsedBeforePhase = 0;
+
+  for (const [index, phase] of phases.entries()) {
+    if (opts.signal?.aborted) break;
+    const recorder = new PhaseRecorder();
+    const samples: GeneratorSample[] = [];
+    let secondCompleted = 0;
+    let lastPoint = { completedRps: 0 };
+    const running: RunningPhase = startPhase({
+      url: target.url,
+      phase,
+      pool,
+      thinkTime,
+      timeoutS,
+      random,
+      signal: opts.signal,
+      hooks: {
+        sent: () => series.sent(),
+        completed: (o) => {
+          recorder.record(o);
+          series.completed(o);
+          secondCompleted += 1;
+        },
+        journey: (name, event) => recorder.journey(name, event),
+      },
+    });
+    const progress = (stage: BenchProgress['stage']) =>
+      emit({
+        stage,
+        phase: phase.name,
+        phaseIndex: index,
+        warmup: phase.warmup,
+        phaseElapsedS: Math.min(running.elapsedS(), phase.durationS),
+        phaseDurationS: phase.durationS,
+        runElapsedS: (Date.now() - runStartMs) / 1000,
+        runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase - running.elapsedS()),
+        targetRps: running.targetRps(),
+        currentRps: lastPoint.completedRps,
+        p95Ms: summarizeMicros(recorder.totals.latency).p95,
+        errors: recorder.totals.errors,
+        throttled: recorder.totals.throttled,
+        coldStarts: recorder.totals.coldStarts,
+        capacity,
+      });
+    let cpuMark = process.cpuUsage();
+    let wallMark = process.hrtime.bigint();
+    const ticker = setInterval(() => {
+      const now = process.hrtime.bigint();
+      const cpu = process.cpuUsage(cpuMark);
+      const wallMicros = Number(now - wallMark) / 1000;
+      cpuMark = process.cpuUsage();
+      wallMark = now;
+      const sample: GeneratorSample = { cpu: wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+      loopDelay.reset();
+      samples.push(sample);
+      lastPoint = series.roll(phase.name, running.targetRps(), sample.cpu);
+      secondCompleted = 0;
+      progress('phase');
+    }, 1000);
+    const capacityPoll = opts.capacity
+      ? setInterval(() => {
+          opts.capacity!().then((c) => (capacity = c), () => undefined);
+        }, 5000)
+      : undefined;
+    progress('phase');
+    const outcome = await running.done;
+    clearInterval(ticker);
+    if (capacityPoll) clearInterval(capacityPoll);
+    void secondCompleted;
+    if (outcome.interrupted) partialReason = `interrupted during phase "${phase.name}"`;
+    const result = phaseResult(phase, outcome, recorder, samples, outcome.interrupted);
+    results.push(result);
+    allSamples.push(...samples);
+    if (!phase.warmup) recorders.push(recorder);
+    elapsedBeforePhase += phase.durationS;
+    emit({ ...idle, stage: 'phase', phase: phase.name, phaseIndex: index, warmup: phase.warmup, runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase), capacity, finishedPhase: result });
+    if (outcome.interrupted) break;
+  }
+  loopDelay.disable();
+  if (opts.signal?.aborted && !partialReason) partialReason = 'interrupted before the first phase';
+  const partial = partialReason !== undefined || results.filter((r) => !r.warmup).length < phases.filter((p) => !p.warmup).length;
+  const endedAt = new Date();
+
+  let invariants: InvariantOutcome[];
+  if (partial) {
+    invariants = (opts.invariants ?? defaultInvariants).map((inv) => ({ id: inv.id, description: inv.description, status: 'skipped' as const, checked: 0, violations: [], detail: 'the run was interrupted' }));
+  } else {
+    emit({ ...idle, stage: 'invariants', runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: 0, capacity });
+    invariants = await checkInvariants(opts.invariants ?? defaultInvariants, invariantContext(target.url, ledger));
+  }
+
+  let scalingTimeline: ScalingTimeline;
+  try {
+    scalingTimeline = await readScalingTimeline(target.metricsDir, startedAt, endedAt);
+  } catch (err) {
+    scalingTimeline = { source: 'none', note: `metrics unreadable: ${(err as Error).message}`, datapoints: [] };
+  }
+  if (target.kind === 'aws' && scalingTimeline.source === 'none') scalingTimeline.note = 'CloudWatch metrics are not read by bench (see the report)';
+
+  const merged = mergePhaseRecorders(recorders);
+  const measuredS = results.filter((r) => !r.warmup).reduce((s, r) => s + r.durationS, 0);
+  const saturation = generatorSaturation(allSamples);
+  if (saturation.saturated) warnings.push(`the load generator saturated for ${saturation.saturatedSeconds} s (peak CPU ${Math.round(saturation.peakCpu * 100)}% of a core): latencies include its own queueing`);
+  for (const r of results) {
+    if (r.schedule.closedLoopDistorted) warnings.push(`phase ${r.name}: ${r.schedule.late} late and ${r.schedule.dropped} dropped of ${r.schedule.scheduled} scheduled requests (all virtual users busy): read correctedLatencyMs`);
+  }
+
+  const doc: BenchResult = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    kind: 'archcompare.bench-result',
+    runId: opts.runId,
+    model: target.model,
+    target: { kind: target.kind, url: target.url, region: target.region, deploymentRunId: target.deploymentRunId },
+    profile: { name: profile.name, description: profile.description, file: opts.profileFile, definition: profile },
+    timeScale: opts.timeScale,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationS: Math.round(((endedAt.getTime() - startedAt.getTime()) / 1000) * 1000) / 1000,
+    partial,
+    partialReason: partial ? (partialReason ?? 'not every phase ran') : undefined,
+    generator: { ...saturation, saturated: saturation.saturated, workers: 1, node: process.version, cpus: os.cpus().length },
+    totals: merged.totals.toStats(measuredS),
+    steps: Object.fromEntries([...merged.steps.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, acc]) => [k, acc.toStats(measuredS)])),
+    journeys: Object.fromEntries(merged.journeys.entries()),
+    phases: results,
+    series: series.points,
+    scalingTimeline,
+    invariants,
+    catalog: { products },
+    warnings,
+  };
+  emit({ ...idle, stage: 'done', runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: 0, capacity });
+  return BenchResultSchema.parse(doc);
+}

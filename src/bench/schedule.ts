@@ -1,0 +1,157 @@
+import { type Duration, durationSeconds, type JourneyMix, type JourneyName, type Phase, type Profile, type Rate } from './profile-schema.js';
+
+/** Pure scheduling arithmetic: no clocks, no I/O. Times are seconds from the phase start. */
+
+export const DEFAULT_MAX_VIRTUAL_USERS = 256;
+export const DEFAULT_MIN_VIRTUAL_USERS = 4;
+export const DEFAULT_REQUEST_TIMEOUT_S = 10;
+/** Slots older than this when a virtual user gets to them are dropped rather than sent (k6 semantics). */
+export const MAX_LATENESS_S = 2;
+/** A request sent more than this after its slot counts as late (timer jitter is below it). */
+export const LATE_THRESHOLD_S = 0.01;
+/** Response time budget used to size the virtual-user pool, on top of think time. */
+const LATENCY_ALLOWANCE_S = 0.25;
+const POOL_HEADROOM = 1.5;
+
+export interface PlannedPhase {
+  name: string;
+  description?: string;
+  /** Wall-clock seconds this phase runs (modelled duration / time scale). */
+  durationS: number;
+  modelledDurationS: number;
+  rate: Rate;
+  mix: JourneyMix;
+  warmup: boolean;
+  virtualUsers: number;
+  /** Requests the schedule asks for (open model); null for "max". */
+  scheduledRequests: number | null;
+}
+
+export function thinkTimeBounds(profile: Pick<Profile, 'thinkTime'>): { minS: number; maxS: number } {
+  if (!profile.thinkTime) return { minS: 0, maxS: 0 };
+  return { minS: durationSeconds(profile.thinkTime.min), maxS: durationSeconds(profile.thinkTime.max) };
+}
+
+export function rateAt(rate: Rate, elapsedS: number, durationS: number): number {
+  if (rate === 'max') return Number.POSITIVE_INFINITY;
+  if (typeof rate === 'number') return rate;
+  const f = durationS > 0 ? Math.min(1, Math.max(0, elapsedS / durationS)) : 1;
+  return rate.from + (rate.to - rate.from) * f;
+}
+
+export function peakRate(rate: Rate): number {
+  if (rate === 'max') return Number.POSITIVE_INFINITY;
+  return typeof rate === 'number' ? rate : Math.max(rate.from, rate.to);
+}
+
+/** Arrivals the schedule holds in [0, durationS): the integral of the rate, rounded up (slot 0 is at t=0). */
+export function scheduledArrivals(rate: Rate, durationS: number): number | null {
+  if (rate === 'max') return null;
+  const from = typeof rate === 'number' ? rate : rate.from;
+  const to = typeof rate === 'number' ? rate : rate.to;
+  const area = ((from + to) / 2) * durationS;
+  return Math.max(0, Math.ceil(area - 1e-9));
+}
+
+/** The time of arrival slot k (k = 0, 1, …) under a constant rate or a linear ramp. */
+export function slotTime(rate: Exclude<Rate, 'max'>, durationS: number, k: number): number {
+  const from = typeof rate === 'number' ? rate : rate.from;
+  const to = typeof rate === 'number' ? rate : rate.to;
+  if (from === to || durationS <= 0) return k / from;
+  // N(t) = from*t + slope*t^2/2 arrivals by time t; slot k is where N(t) = k.
+  const slope = (to - from) / durationS;
+  return (-from + Math.sqrt(from * from + 2 * slope * k)) / slope;
+}
+
+/** Uniform arrivals of an open-model phase, claimed in order by whichever virtual user is free. */
+export class ArrivalSchedule {
+  private next = 0;
+  readonly total: number | null;
+
+  constructor(
+    readonly rate: Rate,
+    readonly durationS: number,
+  ) {
+    this.total = scheduledArrivals(rate, durationS);
+  }
+
+  /** The next slot's time, or null when the phase has no more arrivals. "max" slots are always "now". */
+  claim(nowS: number): number | null {
+    if (this.rate === 'max') return nowS < this.durationS ? nowS : null;
+    if (this.total !== null && this.next >= this.total) return null;
+    const t = slotTime(this.rate, this.durationS, this.next);
+    if (t >= this.durationS) return null;
+    this.next += 1;
+    return t;
+  }
+
+  get claimed(): number {
+    return this.next;
+  }
+}
+
+/** Virtual users (= connections) a phase needs: rate x (think time + response allowance), with headroom. */
+export function virtualUsersFor(rate: Rate, profile: Pick<Profile, 'thinkTime' | 'virtualUsers'>): number {
+  const max = profile.virtualUsers?.max ?? DEFAULT_MAX_VIRTUAL_USERS;
+  const min = Math.min(max, profile.virtualUsers?.min ?? DEFAULT_MIN_VIRTUAL_USERS);
+  if (rate === 'max') return max;
+  const { minS, maxS } = thinkTimeBounds(profile);
+  const needed = Math.ceil(peakRate(rate) * ((minS + maxS) / 2 + LATENCY_ALLOWANCE_S) * POOL_HEADROOM);
+  return Math.max(min, Math.min(max, needed));
+}
+
+export function requestTimeoutS(profile: Pick<Profile, 'requestTimeout'>): number {
+  return profile.requestTimeout ? durationSeconds(profile.requestTimeout) : DEFAULT_REQUEST_TIMEOUT_S;
+}
+
+/** Phases as they will run: warm-up first (if any), durations divided by the time scale. */
+export function planPhases(profile: Profile, timeScale: number): PlannedPhase[] {
+  const plan = (name: string, duration: Duration, rate: Rate, mix: JourneyMix, warmup: boolean, description?: string): PlannedPhase => {
+    const modelledDurationS = durationSeconds(duration);
+    const durationS = modelledDurationS / timeScale;
+    return {
+      name,
+      description,
+      durationS,
+      modelledDurationS,
+      rate,
+      mix,
+      warmup,
+      virtualUsers: virtualUsersFor(rate, profile),
+      scheduledRequests: scheduledArrivals(rate, durationS),
+    };
+  };
+  const phases: PlannedPhase[] = [];
+  if (profile.warmup) phases.push(plan('warmup', profile.warmup.duration, profile.warmup.rate, profile.mix, true, 'excluded from statistics'));
+  for (const phase of profile.phases) phases.push(plan(phase.name, phase.duration, phase.rate, phase.mix ?? profile.mix, false, phase.description));
+  return phases;
+}
+
+export function totalDurationS(phases: PlannedPhase[]): number {
+  return phases.reduce((s, p) => s + p.durationS, 0);
+}
+
+/** Seeded PRNG (mulberry32): runs are reproducible for a given seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pickJourney(mix: JourneyMix, random: () => number): JourneyName {
+  const entries = Object.entries(mix).filter(([, w]) => (w ?? 0) > 0) as [JourneyName, number][];
+  const total = entries.reduce((s, [, w]) => s + w, 0);
+  let x = random() * total;
+  for (const [name, w] of entries) {
+    x -= w;
+    if (x < 0) return name;
+  }
+  return entries[entries.length - 1]![0];
+}
+
+export type { Phase };
