@@ -1,0 +1,301 @@
+import { z } from 'zod';
+import type { PreparedStack } from './engine.js';
+import { block, num, referencedAddress, str, type TerraformResource } from './terraform.js';
+import { BYTES_PER_GB, SECONDS_PER_MONTH } from './units.js';
+import type { ResourceUsage } from './resources/types.js';
+import type { UsageSet } from './usage.js';
+
+/**
+ * MeasuredUsage: the narrow input the cost engine takes from a bench run (or from modelled
+ * defaults, labelled as such), already extrapolated to one month. Keys of `lambda`, `dynamoDb` and
+ * `sqs` are the resources' Terraform names (aws_lambda_function.<name>, aws_dynamodb_table.<name>,
+ * aws_sqs_queue.<name>), which the stacks keep clean (users, catalog, orders_consumer …).
+ */
+const nn = z.number().finite().nonnegative({ message: 'must be ≥ 0' });
+
+export const MeasuredUsageSchema = z
+  .object({
+    /** "measured" (a bench run) or "modelled" (documented defaults): the breakdown says which. */
+    kind: z.enum(['measured', 'modelled']),
+    /** Where the numbers came from, e.g. ".archcompare/results/r1/serverless.json (local target, steady, 300 s)". */
+    source: z.string().min(1),
+    /** API requests per month (all routes). */
+    requestsPerMonth: nn,
+    /** Per route ("GET /products"), informational: functions carry the priced counts. */
+    requestsPerMonthByRoute: z.record(z.string(), nn).default({}),
+    lambda: z
+      .record(
+        z.string(),
+        z.object({
+          invocationsPerMonth: nn,
+          meanDurationMs: nn,
+          coldStartsPerMonth: nn.default(0),
+          meanInitMs: nn.default(0),
+          /** Log bytes written per invocation (platform START/END/REPORT lines plus the app's own). */
+          logBytesPerInvocation: nn.optional(),
+        }),
+      )
+      .default({}),
+    /** Consumed capacity per API request (ReturnConsumedCapacity: TOTAL, so GSI writes are included). */
+    dynamoDb: z.record(z.string(), z.object({ readRequestUnitsPerRequest: nn, writeRequestUnitsPerRequest: nn, storageGb: nn.optional() })).default({}),
+    /** SQS API calls per API request, plus calls that happen regardless of traffic (Lambda's long-polling). */
+    sqs: z.record(z.string(), z.object({ requestsPerRequest: nn, fixedRequestsPerMonth: nn.default(0) })).default({}),
+    /** ASG instance count over the measured window. */
+    instances: z.object({ average: nn, peak: nn }).optional(),
+    /** Requests/s one instance serves at the scaling policy's target CPU: sizes the ASG along the cost curve. */
+    requestsPerSecondPerInstance: z.number().positive({ message: 'must be > 0' }).optional(),
+    bytesOutPerRequest: nn,
+    bytesInPerRequest: nn.default(0),
+    /** API Gateway access-log bytes per request. */
+    accessLogBytesPerRequest: nn.default(0),
+    monthlyActiveUsers: nn.default(0),
+    /** GB/month the app servers send through the NAT gateway(s) (package installs, AWS APIs without endpoints). */
+    natGbPerMonth: nn.default(0),
+  })
+  .strict();
+export type MeasuredUsage = z.infer<typeof MeasuredUsageSchema>;
+export type MeasuredUsageInput = z.input<typeof MeasuredUsageSchema>;
+
+/** A bench run's raw totals over its measured window, before extrapolation. */
+export interface MeasuredWindow {
+  source: string;
+  windowSeconds: number;
+  requests: number;
+  requestsByRoute?: Record<string, number>;
+  lambda?: Record<string, { invocations: number; meanDurationMs: number; coldStarts: number; meanInitMs: number; logBytesPerInvocation?: number }>;
+  /** Total consumed capacity per table over the window. */
+  dynamoDb?: Record<string, { readRequestUnits: number; writeRequestUnits: number; storageGb?: number }>;
+  sqs?: Record<string, { requests: number }>;
+  instances?: { average: number; peak: number };
+  requestsPerSecondPerInstance?: number;
+  bytesOut: number;
+  bytesIn?: number;
+  accessLogBytes?: number;
+  natGb?: number;
+}
+
+/**
+ * Extrapolates a measured window to a month. By default the window's rate is held for the whole
+ * month (x 2,628,000 s / window); with `requestsPerMonth` the totals are scaled to that traffic
+ * instead. Per-request ratios (RRU/WRU per request, bytes per request, mean durations) carry over
+ * unchanged; the instance counts are the window's (they are a level, not a count).
+ */
+export function extrapolateToMonth(window: MeasuredWindow, options: { requestsPerMonth?: number } = {}): MeasuredUsage {
+  if (!(window.windowSeconds > 0)) throw new Error(`measured window must last > 0 s (got ${window.windowSeconds})`);
+  const factor = options.requestsPerMonth !== undefined ? (window.requests > 0 ? options.requestsPerMonth / window.requests : 0) : SECONDS_PER_MONTH / window.windowSeconds;
+  const perRequest = (total: number) => (window.requests > 0 ? total / window.requests : 0);
+  return MeasuredUsageSchema.parse({
+    kind: 'measured',
+    source: `${window.source} (${window.windowSeconds} s window extrapolated to a month${options.requestsPerMonth !== undefined ? ` at ${options.requestsPerMonth} requests` : ''})`,
+    requestsPerMonth: window.requests * factor,
+    requestsPerMonthByRoute: Object.fromEntries(Object.entries(window.requestsByRoute ?? {}).map(([r, n]) => [r, n * factor])),
+    lambda: Object.fromEntries(
+      Object.entries(window.lambda ?? {}).map(([fn, m]) => [
+        fn,
+        { invocationsPerMonth: m.invocations * factor, meanDurationMs: m.meanDurationMs, coldStartsPerMonth: m.coldStarts * factor, meanInitMs: m.meanInitMs, ...(m.logBytesPerInvocation !== undefined ? { logBytesPerInvocation: m.logBytesPerInvocation } : {}) },
+      ]),
+    ),
+    dynamoDb: Object.fromEntries(
+      Object.entries(window.dynamoDb ?? {}).map(([t, m]) => [t, { readRequestUnitsPerRequest: perRequest(m.readRequestUnits), writeRequestUnitsPerRequest: perRequest(m.writeRequestUnits), ...(m.storageGb !== undefined ? { storageGb: m.storageGb } : {}) }]),
+    ),
+    sqs: Object.fromEntries(Object.entries(window.sqs ?? {}).map(([q, m]) => [q, { requestsPerRequest: perRequest(m.requests), fixedRequestsPerMonth: 0 }])),
+    ...(window.instances ? { instances: window.instances } : {}),
+    ...(window.requestsPerSecondPerInstance ? { requestsPerSecondPerInstance: window.requestsPerSecondPerInstance } : {}),
+    bytesOutPerRequest: perRequest(window.bytesOut),
+    bytesInPerRequest: perRequest(window.bytesIn ?? 0),
+    accessLogBytesPerRequest: perRequest(window.accessLogBytes ?? 0),
+    natGbPerMonth: (window.natGb ?? 0) * (SECONDS_PER_MONTH / window.windowSeconds),
+  });
+}
+
+/**
+ * Modelled parameters used where nothing was measured. Each is named, documented, and
+ * overridden by a measurement or a usage file; the breakdown labels estimates built on them.
+ */
+export const MODELLED = {
+  /** Default API traffic for `archcompare estimate` without --requests-per-month. */
+  requestsPerMonth: 10_000_000,
+  /** A Node.js JSON API instance on t3.small at the 50% CPU target; replace with a bench measurement. */
+  requestsPerSecondPerInstance: 100,
+  /** HTTP keep-alive clients reuse connections: new ALB connections per request. */
+  requestsPerConnection: 10,
+  /** Seconds a client connection stays open (the ALB's idle timeout is 60 s). */
+  connectionSeconds: 60,
+  /** Lambda platform lines (START/END/REPORT, JSON format) plus one app line per invocation. */
+  logBytesPerInvocation: 1000,
+  /** Lambda's SQS poller: ~5 long polls of 20 s in parallel, ~15 ReceiveMessage calls a minute. */
+  sqsPollerRequestsPerMonth: 15 * 60 * 730,
+  /** Package installs at boot and AWS API calls through NAT, per instance-month. */
+  natGbPerInstanceMonth: 1,
+} as const;
+
+/** The default e-commerce workload shape: a browse-heavy mix (modelled; a bench run replaces it). */
+export function modelledUsage(requestsPerMonth: number): MeasuredUsage {
+  const r = requestsPerMonth;
+  const mix = { catalog: 0.55, cart: 0.2, users: 0.12, orders: 0.08, payments: 0.05 } as const;
+  const durationMs = { catalog: 40, cart: 60, users: 120, orders: 90, payments: 80, orders_consumer: 50 } as const;
+  const orderPlacements = r * mix.orders * 0.3;
+  const fn = (name: keyof typeof durationMs, invocations: number) => ({ invocationsPerMonth: invocations, meanDurationMs: durationMs[name], coldStartsPerMonth: invocations * 0.002, meanInitMs: 350, logBytesPerInvocation: MODELLED.logBytesPerInvocation });
+  return MeasuredUsageSchema.parse({
+    kind: 'modelled',
+    source: `modelled defaults (src/cost/measured-usage.ts: browse-heavy mix, ${requestsPerMonth} requests/month)`,
+    requestsPerMonth: r,
+    lambda: {
+      catalog: fn('catalog', r * mix.catalog),
+      cart: fn('cart', r * mix.cart),
+      users: fn('users', r * mix.users),
+      orders: fn('orders', r * mix.orders),
+      payments: fn('payments', r * mix.payments),
+      orders_consumer: fn('orders_consumer', orderPlacements),
+    },
+    // Per API request, across the mix; writes doubled for the gsi1 index every table carries.
+    dynamoDb: {
+      products: { readRequestUnitsPerRequest: mix.catalog * 1.5 + mix.cart * 0.5 + mix.orders * 0.5, writeRequestUnitsPerRequest: 0 },
+      carts: { readRequestUnitsPerRequest: mix.cart * 1 + mix.orders * 0.5, writeRequestUnitsPerRequest: (mix.cart * 0.6 + mix.orders * 0.3) * 2 },
+      users: { readRequestUnitsPerRequest: mix.users * 1, writeRequestUnitsPerRequest: mix.users * 0.2 * 2 },
+      orders: { readRequestUnitsPerRequest: mix.orders * 1 + mix.payments * 1 + (orderPlacements / Math.max(r, 1)) * 1, writeRequestUnitsPerRequest: (mix.orders * 0.5 + mix.payments * 1 + (orderPlacements / Math.max(r, 1)) * 2) * 2 },
+      payments: { readRequestUnitsPerRequest: mix.payments * 1, writeRequestUnitsPerRequest: mix.payments * 1 * 2 },
+    },
+    // Send + receive + delete per placed order, plus the poller's empty receives.
+    sqs: { orders: { requestsPerRequest: (orderPlacements / Math.max(r, 1)) * 3, fixedRequestsPerMonth: MODELLED.sqsPollerRequestsPerMonth } },
+    bytesOutPerRequest: 2048,
+    bytesInPerRequest: 512,
+    accessLogBytesPerRequest: 150,
+    requestsPerSecondPerInstance: MODELLED.requestsPerSecondPerInstance,
+  });
+}
+
+/** The same workload at another traffic level: counts scale, per-request ratios and fixed amounts stay. */
+export function scaleMeasuredUsage(usage: MeasuredUsage, requestsPerMonth: number): MeasuredUsage {
+  const f = usage.requestsPerMonth > 0 ? requestsPerMonth / usage.requestsPerMonth : 0;
+  return {
+    ...usage,
+    requestsPerMonth,
+    requestsPerMonthByRoute: Object.fromEntries(Object.entries(usage.requestsPerMonthByRoute).map(([k, v]) => [k, v * f])),
+    lambda: Object.fromEntries(Object.entries(usage.lambda).map(([k, v]) => [k, { ...v, invocationsPerMonth: v.invocationsPerMonth * f, coldStartsPerMonth: v.coldStartsPerMonth * f }])),
+    // The instance level was measured at the original traffic: elsewhere the capacity model sizes the group.
+    instances: undefined,
+  };
+}
+
+export interface CapacityModel {
+  requestsPerSecondPerInstance: number;
+}
+
+/** Instances an ASG runs for steady traffic: enough for the average rate at the target CPU, never below min_size. */
+export function instancesFor(requestsPerMonth: number, minInstances: number, capacity: CapacityModel): number {
+  return Math.max(minInstances, Math.ceil(requestsPerMonth / SECONDS_PER_MONTH / capacity.requestsPerSecondPerInstance - 1e-9));
+}
+
+const logSourcesCache = new WeakMap<PreparedStack, Map<string, { kind: 'lambda'; fn: string }>>();
+
+/** Which function writes to which log group (its logging_config, else the /aws/lambda/<name> convention). */
+function logGroupSources(prepared: PreparedStack): Map<string, { kind: 'lambda'; fn: string }> {
+  const cached = logSourcesCache.get(prepared);
+  if (cached) return cached;
+  const out = new Map<string, { kind: 'lambda'; fn: string }>();
+  const groups = prepared.priced.filter((p) => p.resource.type === 'aws_cloudwatch_log_group').map((p) => p.resource);
+  for (const { resource } of prepared.priced) {
+    if (resource.type === 'aws_lambda_function') {
+      const ref = referencedAddress(block(resource.values, 'logging_config')?.log_group);
+      const fnName = str(resource.values, 'function_name');
+      const group = ref ? groups.find((g) => g.address === ref) : groups.find((g) => fnName !== undefined && str(g.values, 'name') === `/aws/lambda/${fnName}`);
+      if (group) out.set(group.address, { kind: 'lambda', fn: resource.name });
+    }
+  }
+  logSourcesCache.set(prepared, out);
+  return out;
+}
+
+const accessLogCache = new WeakMap<readonly TerraformResource[], Set<string>>();
+
+/** Log groups an API stage sends access logs to. */
+function accessLogGroups(all: readonly TerraformResource[]): Set<string> {
+  const cached = accessLogCache.get(all);
+  if (cached) return cached;
+  const groups = new Set(all.filter((r) => r.type === 'aws_apigatewayv2_stage' || r.type === 'aws_api_gateway_stage').map((r) => referencedAddress(block(r.values, 'access_log_settings')?.destination_arn)).filter((a): a is string => a !== undefined));
+  accessLogCache.set(all, groups);
+  return groups;
+}
+
+/**
+ * Turns a month of measured (or modelled) usage into Infracost-style usage per resource address
+ * of one prepared stack. `stageResources` are the stack's API stages (free resources, but they say
+ * which log group receives access logs).
+ */
+export function usageFromMeasured(measured: MeasuredUsage, prepared: PreparedStack, stageResources: readonly TerraformResource[], capacity: CapacityModel): UsageSet {
+  const r = measured.requestsPerMonth;
+  const rps = r / SECONDS_PER_MONTH;
+  const byAddress = new Map<string, ResourceUsage>();
+  const lambdaLogs = logGroupSources(prepared);
+  const accessLogs = accessLogGroups(stageResources);
+  let instancesTotal = 0;
+  for (const { resource, typed } of prepared.priced) {
+    const a = resource.address;
+    switch (resource.type) {
+      case 'aws_apigatewayv2_api':
+      case 'aws_api_gateway_rest_api':
+        byAddress.set(a, { monthly_requests: r });
+        break;
+      case 'aws_lambda_function': {
+        const m = measured.lambda[resource.name];
+        if (m) byAddress.set(a, { monthly_requests: m.invocationsPerMonth, request_duration_ms: m.meanDurationMs, monthly_cold_starts: m.coldStartsPerMonth, init_duration_ms: m.meanInitMs });
+        break;
+      }
+      case 'aws_dynamodb_table': {
+        const m = measured.dynamoDb[resource.name];
+        if (m) byAddress.set(a, { monthly_read_request_units: m.readRequestUnitsPerRequest * r, monthly_write_request_units: m.writeRequestUnitsPerRequest * r, ...(m.storageGb !== undefined ? { storage_gb: m.storageGb } : {}) });
+        break;
+      }
+      case 'aws_sqs_queue': {
+        const m = measured.sqs[resource.name];
+        if (m) byAddress.set(a, { monthly_requests: m.requestsPerRequest * r + m.fixedRequestsPerMonth });
+        break;
+      }
+      case 'aws_cloudwatch_log_group': {
+        const source = lambdaLogs.get(a);
+        let bytes = 0;
+        if (source?.kind === 'lambda') {
+          const m = measured.lambda[source.fn];
+          if (m) bytes = m.invocationsPerMonth * (m.logBytesPerInvocation ?? MODELLED.logBytesPerInvocation);
+        } else if (accessLogs.has(a)) bytes = r * measured.accessLogBytesPerRequest;
+        const ingested = bytes / BYTES_PER_GB;
+        const retentionDays = num(resource.values, 'retention_in_days') ?? 0;
+        // Stored ≈ what retention keeps of a month's ingestion, uncompressed (an upper bound).
+        const stored = retentionDays === 0 ? ingested : ingested * Math.min(1, retentionDays / (SECONDS_PER_MONTH / 86400));
+        if (bytes > 0) byAddress.set(a, { monthly_data_ingested_gb: ingested, storage_gb: stored });
+        break;
+      }
+      case 'aws_autoscaling_group': {
+        const min = (typed as { minInstances: number }).minInstances;
+        const instances = measured.instances?.average ?? instancesFor(r, min, capacity);
+        instancesTotal += instances;
+        byAddress.set(a, { instances });
+        break;
+      }
+      case 'aws_lb':
+      case 'aws_alb': {
+        const newConnections = rps / MODELLED.requestsPerConnection;
+        byAddress.set(a, {
+          new_connections: newConnections,
+          active_connections: newConnections * MODELLED.connectionSeconds,
+          processed_bytes_gb: (rps * (measured.bytesInPerRequest + measured.bytesOutPerRequest) * 3600) / BYTES_PER_GB,
+          rule_evaluations: 0,
+        });
+        break;
+      }
+      case 'aws_cognito_user_pool':
+        byAddress.set(a, { monthly_active_users: measured.monthlyActiveUsers });
+        break;
+      default:
+        break;
+    }
+  }
+  const nats = prepared.priced.filter((p) => p.resource.type === 'aws_nat_gateway');
+  for (const nat of nats) {
+    const gb = measured.natGbPerMonth > 0 ? measured.natGbPerMonth : instancesTotal * MODELLED.natGbPerInstanceMonth;
+    byAddress.set(nat.resource.address, { monthly_data_processed_gb: gb / nats.length });
+  }
+  byAddress.set('aws_data_transfer.internet', { monthly_outbound_internet_gb: (r * measured.bytesOutPerRequest) / BYTES_PER_GB });
+  return { source: measured.source, kind: measured.kind, requestsPerMonth: r, byAddress, byType: new Map() };
+}
