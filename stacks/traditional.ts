@@ -225,6 +225,8 @@ install -d -o root -m 755 /opt/archcompare
 cd /opt/archcompare
 aws s3 cp s3://${opts.bucket}/${opts.key} server.tar.gz --region ${opts.region}
 tar -xzf server.tar.gz
+# RDS certificates are signed by the RDS CA, not a public one: trust it explicitly and verify fully.
+curl -fsSL https://truststore.pki.rds.amazonaws.com/${opts.region}/${opts.region}-bundle.pem -o /opt/archcompare/rds-ca.pem
 umask 077
 aws secretsmanager get-secret-value --region ${opts.region} --secret-id ${opts.dbSecretArn} --query SecretString --output text > /run/archcompare-db.json
 cat > /etc/archcompare.env <<ENV
@@ -234,7 +236,8 @@ AWS_REGION=${opts.region}
 PGHOST=${opts.dbHost}
 PGPORT=5432
 PGDATABASE=shop
-PGSSLMODE=require
+PGSSLMODE=verify-full
+NODE_EXTRA_CA_CERTS=/opt/archcompare/rds-ca.pem
 PGUSER=$(jq -r .username /run/archcompare-db.json)
 PGPASSWORD=$(jq -r .password /run/archcompare-db.json)
 JWT_SECRET_ARN=${opts.jwtSecretArn}

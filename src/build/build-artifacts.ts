@@ -8,6 +8,7 @@ import * as tar from 'tar';
 import yazl from 'yazl';
 import { SERVERLESS_FUNCTIONS } from '../config/stack-config.js';
 import { ARTIFACTS_DIR, PACKAGE_ROOT, artifactPaths } from './artifacts.js';
+import { writeOpenApi } from './openapi.js';
 
 /**
  * The one build step for what the stacks deploy: each Lambda bundled to a zip (index.mjs + map),
@@ -38,6 +39,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     bundle: true,
     minify: true,
     sourcemap: 'external',
+    // Maps name files and lines without embedding every dependency's source: keeps each zip well under 1 MB.
+    sourcesContent: false,
     platform: 'node',
     target: 'node20',
     format: 'esm',
@@ -89,6 +92,11 @@ export async function buildArtifacts(): Promise<ArtifactInfo[]> {
   await writeFile(path.join(serverDir, 'package.json'), JSON.stringify({ name: 'archcompare-server', private: true, type: 'module' }, null, 2));
   await tar.create({ gzip: true, cwd: serverDir, file: artifactPaths.serverTarball(), portable: true, mtime: new Date('2020-01-01T00:00:00Z') }, ['package.json', 'server']);
   infos.push(await describe('server', artifactPaths.serverTarball()));
+
+  // The API's OpenAPI document, generated from the same zod schemas the app validates with.
+  const openApiFile = path.join(ARTIFACTS_DIR, 'openapi.json');
+  await writeOpenApi(openApiFile);
+  infos.push(await describe('openapi', openApiFile));
 
   await rm(work, { recursive: true, force: true });
   await writeFile(artifactPaths.manifest(), JSON.stringify({ builtAt: new Date().toISOString(), artifacts: infos }, null, 2));

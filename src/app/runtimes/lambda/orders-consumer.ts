@@ -1,2 +1,4 @@
-/** Orders queue consumer (placeholder): acknowledges every record. */
-export const handler = async (event: { Records?: unknown[] }) => ({ batchItemFailures: [], received: event.Records?.length ?? 0 });
+import { createOrdersConsumer } from './runtime.js';
+
+/** The orders queue consumer (SQS event source mapping with ReportBatchItemFailures). */
+export const { handler } = createOrdersConsumer();

@@ -1,4 +1,4 @@
-import { handle } from 'hono/aws-lambda';
-import { createHealthApp } from '../health-app.js';
+import { createHttpFunction } from './runtime.js';
 
-export const handler = handle(createHealthApp('payments'));
+/** The payments function (API Gateway HTTP API payload v2). One module load = one execution environment. */
+export const { handler } = createHttpFunction('payments');

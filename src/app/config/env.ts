@@ -1,0 +1,97 @@
+import * as z from 'zod';
+import { zodUserError } from '../../errors.js';
+
+/**
+ * Environment variables of both runtimes, validated once at start. A missing or bad one stops the
+ * runtime with one line naming the variable and the fix.
+ */
+
+type Env = Record<string, string | undefined>;
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+// Only a type failure says "must be a number"; range failures keep zod's own "too big/small" message.
+const notANumber = { error: (issue: { code: string }) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) };
+const int = (min: number, max: number) => z.preprocess(emptyAsUndefined, z.coerce.number(notANumber).int({ message: 'must be an integer' }).min(min).max(max));
+const num = (min: number, max: number) => z.preprocess(emptyAsUndefined, z.coerce.number(notANumber).min(min).max(max));
+const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
+
+const CommonEnvSchema = z.object({
+  JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
+  JWT_SECRET_ARN: z.preprocess(emptyAsUndefined, z.string().startsWith('arn:', { message: 'must be a Secrets Manager ARN (arn:aws:secretsmanager:…)' }).optional()),
+  JWT_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+  PAYMENT_DECLINE_RATE: num(0, 1).default(0),
+  PAYMENT_LATENCY_MS: int(0, 60_000).default(0),
+  LOGIN_RATE_LIMIT: int(1, 1_000_000).default(10),
+  LOGIN_RATE_WINDOW_SECONDS: int(1, 86_400).default(60),
+  /** scrypt cost exponent (N = 2^value); lower only for tests and benchmarks. */
+  PASSWORD_SCRYPT_LOG2N: int(10, 20).default(15),
+  AWS_REGION: optionalString,
+});
+
+const withSecret = <T extends z.ZodObject>(schema: T) =>
+  schema.superRefine((env: Record<string, unknown>, ctx) => {
+    if (!env.JWT_SECRET && !env.JWT_SECRET_ARN)
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required (or JWT_SECRET_ARN on AWS)' });
+  });
+
+export const ServerEnvSchema = withSecret(
+  CommonEnvSchema.extend({
+    PORT: int(0, 65535).default(8080),
+    HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
+    DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }).optional()),
+    PGHOST: optionalString,
+    PGPORT: int(1, 65535).optional(),
+    PGUSER: optionalString,
+    PGPASSWORD: z.string().optional(),
+    PGDATABASE: optionalString,
+    PG_POOL_MAX: int(1, 1000).default(10),
+    /** How long SIGTERM waits for in-flight requests before closing anyway. */
+    SHUTDOWN_GRACE_MS: int(0, 300_000).default(10_000),
+    /** Delay between fulfilment retries of a placed-but-unpaid order (the SQS visibility timeout's role). */
+    FULFILMENT_RETRY_MS: int(10, 3_600_000).default(30_000),
+    FULFILMENT_MAX_ATTEMPTS: int(1, 1000).default(5),
+  }),
+).superRefine((env, ctx) => {
+  if (!env.DATABASE_URL && !env.PGHOST)
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required (or PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE)' });
+});
+export type ServerEnv = z.output<typeof ServerEnvSchema>;
+
+export const TABLE_VARIABLES = ['TABLE_USERS', 'TABLE_PRODUCTS', 'TABLE_CARTS', 'TABLE_ORDERS', 'TABLE_PAYMENTS'] as const;
+export type TableVariable = (typeof TABLE_VARIABLES)[number];
+
+const tableName = z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { message: 'must be a DynamoDB table name' }).optional());
+
+export const LambdaEnvSchema = withSecret(
+  CommonEnvSchema.extend({
+    TABLE_USERS: tableName,
+    TABLE_PRODUCTS: tableName,
+    TABLE_CARTS: tableName,
+    TABLE_ORDERS: tableName,
+    TABLE_PAYMENTS: tableName,
+    ORDERS_QUEUE_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be an SQS queue URL' }).optional()),
+    /**
+     * How order placement reserves stock: `on` = TransactWriteItems (all-or-nothing, AWS), `off` =
+     * per-item conditional updates with compensation (for local servers without transactions, e.g.
+     * dynalite), `auto` = transactions, falling back to `off` if the server does not know them.
+     */
+    DYNAMODB_TRANSACTIONS: z.preprocess(emptyAsUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  }),
+);
+export type LambdaEnv = z.output<typeof LambdaEnvSchema>;
+
+function parse<T extends z.ZodType>(schema: T, env: Env, runtime: string): z.output<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw zodUserError(result.error, `${runtime} environment`, 'set the variable named (see the README, "Application configuration")');
+  return result.data;
+}
+
+export const parseServerEnv = (env: Env = process.env): ServerEnv => parse(ServerEnvSchema, env, 'server');
+
+/** The Lambda environment, requiring the table variables of exactly the tables this function touches. */
+export function parseLambdaEnv(tables: readonly TableVariable[], env: Env = process.env): LambdaEnv {
+  const parsed = parse(LambdaEnvSchema, env, 'lambda');
+  const missing = tables.find((t) => !parsed[t]);
+  if (missing) throw zodUserError(new z.ZodError([{ code: 'custom', path: [missing], message: 'is required for this function', input: undefined }]), 'lambda environment', `set ${missing} to the name of its DynamoDB table`);
+  return parsed;
+}
