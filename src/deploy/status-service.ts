@@ -4,6 +4,8 @@ import { readRegistry, stateRoot, type DeploymentRecord } from '../state/registr
 export interface DeploymentStatus extends DeploymentRecord {
   /** Local deployments: what the supervisor reports now (instances, environments), or that it died. */
   live?: unknown;
+  /** The same, as lines for people. */
+  liveLines?: string[];
 }
 
 export async function deploymentStatus(root = stateRoot()): Promise<DeploymentStatus[]> {
@@ -12,7 +14,8 @@ export async function deploymentStatus(root = stateRoot()): Promise<DeploymentSt
     records.map(async (r) => {
       if (r.target !== 'local') return r;
       const local = await loadLocalTarget();
-      return { ...r, live: await local.localStatus(r) };
+      const live = await local.localStatus(r);
+      return { ...r, live, liveLines: local.formatLocalStatus(live as never) };
     }),
   );
 }
@@ -34,7 +37,7 @@ export function formatStatus(rows: DeploymentStatus[], now = Date.now()): string
     if (r.url) lines.push(`  url: ${r.url}`);
     for (const [k, v] of Object.entries(r.outputs)) if (k !== 'url') lines.push(`  ${k}: ${v}`);
     if (r.error) lines.push(`  error: ${r.error}`);
-    if (r.live !== undefined) lines.push(`  live: ${typeof r.live === 'string' ? r.live : JSON.stringify(r.live)}`);
+    for (const l of r.liveLines ?? []) lines.push(`  ${l}`);
   }
   return lines.join('\n');
 }

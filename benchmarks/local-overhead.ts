@@ -1,0 +1,185 @@
+/**
+ * Overhead of the local front doors and a local cold start, measured in one run:
+ *  1. load balancer vs the bare app server (the real server bundle over the real PostgreSQL):
+ *     added p50 latency (target < 0.5 ms) and throughput through it (target >= 0.7 of direct);
+ *  2. Lambda runtime warm invoke (IPC to a worker process) vs calling the handler in-process
+ *     (target: p95 overhead < 2 ms);
+ *  3. a local cold start broken down into modelled provisioning and real process start + Init.
+ * Run: npx tsx benchmarks/local-overhead.ts   (needs `npm run build` artifacts)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import * as hdr from 'hdr-histogram-js';
+import { Pool } from 'undici';
+import { ARTIFACTS_DIR } from '../src/build/artifacts.js';
+import { toEventV2 } from '../src/local/apigw-events.js';
+import { unpackLambda, unpackServer } from '../src/local/code.js';
+import { coldStartProvisioningMs, resolveFidelity } from '../src/local/fidelity.js';
+import { LambdaRuntime } from '../src/local/lambda-runtime.js';
+import { LoadBalancer } from '../src/local/load-balancer.js';
+import { MetricsRecorder } from '../src/local/metrics.js';
+import { PostgresServer } from '../src/local/postgres.js';
+import { freePort, portIsListening, sleep, waitFor } from '../src/local/processes.js';
+
+const LATENCY_SAMPLES = 3000;
+const THROUGHPUT_SECONDS = 3;
+// Direct and via-LB runs alternate, and the median ratio is reported: other load on a shared machine
+// shifts between runs, and alternating keeps it from landing on one side only.
+const THROUGHPUT_ROUNDS = 3;
+const CONNECTIONS = 16;
+const INVOKES = 3000;
+const COLD_STARTS = 8;
+
+function histogram() {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+}
+const ms = (h: hdr.Histogram, p: number) => h.getValueAtPercentile(p) / 1000;
+
+/** Unloaded latency: one connection, requests back to back, microsecond histogram. */
+async function latency(url: string, p: string): Promise<hdr.Histogram> {
+  const pool = new Pool(url, { connections: 1 });
+  const h = histogram();
+  for (let i = 0; i < 200; i++) await (await pool.request({ method: 'GET', path: p })).body.dump();
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const t = process.hrtime.bigint();
+    const r = await pool.request({ method: 'GET', path: p });
+    await r.body.dump();
+    h.recordValue(Number((process.hrtime.bigint() - t) / 1000n));
+  }
+  await pool.close();
+  return h;
+}
+
+async function throughput(url: string): Promise<number> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: THROUGHPUT_SECONDS, pipelining: 1 });
+  return r.requests.average;
+}
+
+async function loadBalancerOverhead(work: string): Promise<void> {
+  const db = new PostgresServer({ source: 'embedded', runtimeDir: work, port: await freePort(), maxConnections: 112, user: 'shop_admin', password: 'bench-password-0123', database: 'shop', logFile: path.join(work, 'pg.log') });
+  await db.init();
+  await db.start();
+  await db.ensureDatabase();
+  const entry = await unpackServer(ARTIFACTS_DIR, path.join(work, 'server'));
+  const port = await freePort();
+  const c = db.connection;
+  const server = spawn(process.execPath, [entry], {
+    cwd: path.dirname(path.dirname(entry)),
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user, PGPASSWORD: c.password, PGDATABASE: c.database, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789' },
+    stdio: 'ignore',
+  });
+  const metrics = new MetricsRecorder(path.join(work, 'metrics'), 60, 1);
+  await metrics.start();
+  const lb = new LoadBalancer({ port: await freePort(), name: 'bench', healthCheck: { path: '/health', intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 }, healthIntervalMs: 100, healthTimeoutMs: 1000, deregistrationDelayMs: 1000, idleTimeoutMs: 60_000, metrics });
+  try {
+    await waitFor(() => portIsListening(port), 30_000, 'app server did not start');
+    await lb.start();
+    // capacity model off (slots far above the load) so only the proxy's own cost is measured
+    lb.register('i-bench', port, 10_000);
+    await waitFor(() => lb.healthy().length === 1, 10_000, 'target never healthy');
+    const direct = `http://127.0.0.1:${port}`;
+    for (const route of ['/health', '/products?pageSize=20']) {
+      const d = await latency(direct, route);
+      const v = await latency(lb.url, route);
+      console.log(`load balancer, GET ${route}: direct p50 ${ms(d, 50).toFixed(3)} ms p95 ${ms(d, 95).toFixed(3)} ms | via LB p50 ${ms(v, 50).toFixed(3)} ms p95 ${ms(v, 95).toFixed(3)} ms | added p50 ${(ms(v, 50) - ms(d, 50)).toFixed(3)} ms (target < 0.5)`);
+    }
+    for (const route of ['/health', '/products?pageSize=20']) {
+      const rounds: Array<{ direct: number; lb: number }> = [];
+      for (let i = 0; i < THROUGHPUT_ROUNDS; i++) {
+        const directRps = await throughput(`${direct}${route}`);
+        const lbRps = await throughput(`${lb.url}${route}`);
+        rounds.push({ direct: directRps, lb: lbRps });
+      }
+      const ratios = rounds.map((r) => r.lb / r.direct).sort((a, b) => a - b);
+      const shown = rounds.map((r) => `${r.direct.toFixed(0)}/${r.lb.toFixed(0)}`).join(', ');
+      console.log(`load balancer, GET ${route} throughput with ${CONNECTIONS} connections (direct/via LB req/s per round: ${shown}): median ratio ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)} (target >= 0.7)`);
+    }
+  } finally {
+    await lb.stop();
+    await metrics.stop();
+    server.kill('SIGTERM');
+    await sleep(300);
+    await db.stop();
+    await db.remove();
+  }
+}
+
+function healthEvent() {
+  return toEventV2(
+    { method: 'GET', url: '/health', headers: { host: 'localhost', 'user-agent': 'bench' }, body: Buffer.alloc(0), sourceIp: '127.0.0.1', httpVersion: '1.1' },
+    { routeKey: 'GET /health' },
+    { apiId: 'bench', stage: '$default', requestId: 'r', now: new Date() },
+  );
+}
+
+async function lambdaOverhead(work: string): Promise<void> {
+  const bundle = await unpackLambda(ARTIFACTS_DIR, 'catalog', path.join(work, 'catalog'));
+  const env = { JWT_SECRET: 'bench-secret-0123456789abcdef0123456789', TABLE_PRODUCTS: 'bench-products', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' };
+  Object.assign(process.env, env);
+  const mod = (await import(pathToFileURL(bundle).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+  const ctx = { awsRequestId: 'r', functionName: 'bench', getRemainingTimeInMillis: () => 10_000 };
+  const inProcess = histogram();
+  for (let i = 0; i < 200; i++) await mod.handler(healthEvent(), ctx);
+  for (let i = 0; i < INVOKES; i++) {
+    const t = process.hrtime.bigint();
+    await mod.handler(healthEvent(), ctx);
+    inProcess.recordValue(Math.max(1, Number((process.hrtime.bigint() - t) / 1000n)));
+  }
+  const fidelity = resolveFidelity({});
+  const metrics = new MetricsRecorder(path.join(work, 'lambda-metrics'), 60, 1);
+  // 1769 MB = one full vCPU: no CPU-share stretch, so only the runtime's own mechanics are measured.
+  const runtime = new LambdaRuntime([{ id: 'catalog', functionName: 'bench-catalog', memoryMb: 1769, timeoutSeconds: 10, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env }], { fidelity, timeScale: 1, metrics, logsDir: work });
+  runtime.start();
+  try {
+    const viaRuntime = histogram();
+    for (let i = 0; i < 200; i++) await runtime.invoke('catalog', healthEvent());
+    for (let i = 0; i < INVOKES; i++) {
+      const t = process.hrtime.bigint();
+      const o = await runtime.invoke('catalog', healthEvent());
+      if (o.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(o)}`);
+      viaRuntime.recordValue(Math.max(1, Number((process.hrtime.bigint() - t) / 1000n)));
+    }
+    console.log(
+      `lambda warm invoke (1769 MB, no CPU-share stretch), GET /health handler: in-process p50 ${ms(inProcess, 50).toFixed(3)} ms p95 ${ms(inProcess, 95).toFixed(3)} ms | via runtime (IPC to worker) p50 ${ms(viaRuntime, 50).toFixed(3)} ms p95 ${ms(viaRuntime, 95).toFixed(3)} ms | overhead p95 ${(ms(viaRuntime, 95) - ms(inProcess, 95)).toFixed(3)} ms (target < 2)`,
+    );
+  } finally {
+    await runtime.stop(2000);
+  }
+
+  // Cold starts at time scale 1: a fresh runtime per sample so each invoke starts a new environment.
+  const modelled = coldStartProvisioningMs(fidelity, 512);
+  const total = histogram();
+  const boot = histogram();
+  const init = histogram();
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const rt = new LambdaRuntime([{ id: 'catalog', functionName: 'bench-catalog', memoryMb: 512, timeoutSeconds: 10, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env }], { fidelity, timeScale: 1, metrics, logsDir: work });
+    rt.start();
+    const t = process.hrtime.bigint();
+    const o = await rt.invoke('catalog', healthEvent());
+    total.recordValue(Number((process.hrtime.bigint() - t) / 1000n));
+    if (o.kind !== 'ok') throw new Error('cold invoke failed');
+    const snap = rt.snapshot()[0]!;
+    init.recordValue(Math.round((snap.initMs ?? 0) * 1000));
+    boot.recordValue(Math.round(((rt as unknown as { envs: Array<{ bootMs?: number }> }).envs[0]!.bootMs ?? 0) * 1000));
+    await rt.stop(2000);
+  }
+  await metrics.stop();
+  const loader = import.meta.url.endsWith('.ts') ? ' (workers run under the tsx loader here; the built CLI runs them on plain node)' : '';
+  console.log(
+    `lambda cold start (512 MB, ${COLD_STARTS} samples, p50): total ${ms(total, 50).toFixed(1)} ms = modelled provisioning ${modelled} ms + real process start ${ms(boot, 50).toFixed(1)} ms + real Init (module load + init) ${ms(init, 50).toFixed(1)} ms + invoke/IPC ${(ms(total, 50) - modelled - ms(boot, 50) - ms(init, 50)).toFixed(1)} ms${loader}`,
+  );
+}
+
+const work = await mkdtemp(path.join(os.tmpdir(), 'ac-bench-local-'));
+try {
+  console.log(`archcompare local target overhead (${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)})`);
+  await loadBalancerOverhead(work);
+  await lambdaOverhead(work);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+process.exit(0);

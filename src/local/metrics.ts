@@ -1,0 +1,173 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import { z } from 'zod';
+
+/**
+ * CloudWatch-shaped metrics of the local runtime: one JSON line per datapoint in the shape of
+ * PutMetricData's MetricDatum (Namespace, MetricName, Dimensions, Timestamp, Unit, StatisticValues)
+ * plus ExtendedStatistics percentiles, one datapoint per metric per (modelled) minute. The AWS target
+ * fills the same shape from CloudWatch, so readers never care where the numbers came from.
+ */
+
+export const METRICS_FILE = 'metrics.jsonl';
+
+export const MetricDatumSchema = z.object({
+  Namespace: z.string(),
+  MetricName: z.string(),
+  Dimensions: z.array(z.object({ Name: z.string(), Value: z.string() })),
+  Timestamp: z.string(),
+  /** Modelled period in seconds (60), and the wall-clock seconds it took under the time scale. */
+  Period: z.number(),
+  RealPeriodSeconds: z.number(),
+  Unit: z.enum(['Count', 'Milliseconds', 'Seconds', 'Percent', 'None', 'Bytes']),
+  StatisticValues: z.object({ SampleCount: z.number(), Sum: z.number(), Minimum: z.number(), Maximum: z.number() }),
+  ExtendedStatistics: z.record(z.string(), z.number()).optional(),
+  Source: z.enum(['local', 'aws']),
+  TimeScale: z.number(),
+});
+export type MetricDatum = z.infer<typeof MetricDatumSchema>;
+export type MetricUnit = MetricDatum['Unit'];
+
+interface Series {
+  namespace: string;
+  name: string;
+  dimensions: Array<{ Name: string; Value: string }>;
+  unit: MetricUnit;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  histogram?: hdr.Histogram;
+}
+
+const PERCENTILES = [50, 90, 95, 99] as const;
+
+export class MetricsRecorder {
+  private series = new Map<string, Series>();
+  private periodStart = Date.now();
+  private timer?: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dir: string,
+    private readonly modelledPeriodSeconds: number,
+    private readonly timeScale: number,
+  ) {}
+
+  get realPeriodMs(): number {
+    return (this.modelledPeriodSeconds * 1000) / this.timeScale;
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    this.periodStart = Date.now();
+    this.timer = setInterval(() => void this.flush(), this.realPeriodMs);
+    this.timer.unref();
+  }
+
+  /** Adds one sample; `percentiles` keeps a histogram (values in ms, microsecond resolution). */
+  record(namespace: string, name: string, dims: Record<string, string>, value: number, unit: MetricUnit, percentiles = false): void {
+    this.handle(namespace, name, dims, unit, percentiles)(value);
+  }
+
+  /** A recorder bound to one series, for hot paths (no key building per sample). */
+  handle(namespace: string, name: string, dims: Record<string, string>, unit: MetricUnit, percentiles = false): (value: number) => void {
+    const s = this.seriesFor(namespace, name, dims, unit, percentiles);
+    return (value: number) => {
+      s.count += 1;
+      s.sum += value;
+      if (value < s.min) s.min = value;
+      if (value > s.max) s.max = value;
+      // Histogram in microseconds whatever the unit, so sub-millisecond latencies keep their resolution.
+      s.histogram?.recordValue(Math.max(1, Math.round(value * histogramScale(s.unit))));
+    };
+  }
+
+  private seriesFor(namespace: string, name: string, dims: Record<string, string>, unit: MetricUnit, percentiles: boolean): Series {
+    const key = `${namespace}|${name}|${JSON.stringify(dims)}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = {
+        namespace,
+        name,
+        dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+        unit,
+        count: 0,
+        sum: 0,
+        min: Infinity,
+        max: -Infinity,
+        histogram: percentiles ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 }) : undefined,
+      };
+      this.series.set(key, s);
+    }
+    return s;
+  }
+
+  /** Writes the finished period's datapoints and starts a new period. */
+  flush(): Promise<void> {
+    const now = Date.now();
+    const lines: string[] = [];
+    const timestamp = new Date(this.periodStart).toISOString();
+    for (const s of this.series.values()) {
+      if (s.count === 0) continue;
+      const datum: MetricDatum = {
+        Namespace: s.namespace,
+        MetricName: s.name,
+        Dimensions: s.dimensions,
+        Timestamp: timestamp,
+        Period: this.modelledPeriodSeconds,
+        RealPeriodSeconds: Math.round(now - this.periodStart) / 1000,
+        Unit: s.unit,
+        StatisticValues: { SampleCount: s.count, Sum: round(s.sum), Minimum: round(s.min), Maximum: round(s.max) },
+        ExtendedStatistics: s.histogram
+          ? Object.fromEntries(PERCENTILES.map((p) => [`p${p}`, s.histogram!.getValueAtPercentile(p) / histogramScale(s.unit)]))
+          : undefined,
+        Source: 'local',
+        TimeScale: this.timeScale,
+      };
+      lines.push(JSON.stringify(datum));
+      s.count = 0;
+      s.sum = 0;
+      s.min = Infinity;
+      s.max = -Infinity;
+      s.histogram?.reset();
+    }
+    this.periodStart = now;
+    if (lines.length === 0) return this.writing;
+    const file = path.join(this.dir, METRICS_FILE);
+    this.writing = this.writing.then(() => appendFile(file, `${lines.join('\n')}\n`)).catch(() => undefined);
+    return this.writing;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+}
+
+function histogramScale(unit: MetricUnit): number {
+  return unit === 'Seconds' ? 1e6 : 1e3;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/** Every datapoint the local runtime wrote (lines that do not validate are reported, not skipped silently). */
+export async function readLocalMetrics(metricsDir: string): Promise<MetricDatum[]> {
+  let text: string;
+  try {
+    text = await readFile(path.join(metricsDir, METRICS_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line, i) => {
+      const parsed = MetricDatumSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${METRICS_FILE} line ${i + 1}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    });
+}

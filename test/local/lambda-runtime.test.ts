@@ -1,0 +1,234 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiGatewayFront } from '../../src/local/apigw.js';
+import { resolveFidelity } from '../../src/local/fidelity.js';
+import { LambdaRuntime, type LocalFunction } from '../../src/local/lambda-runtime.js';
+import { MetricsRecorder, readLocalMetrics } from '../../src/local/metrics.js';
+import { freePort, pidAlive, sleep } from '../../src/local/processes.js';
+import { LocalQueue } from '../../src/local/sqs.js';
+import { parseRouteKey, type ServerlessTopology } from '../../src/local/topology.js';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const bundle = path.join(here, 'fixtures/lambda-handler/index.mjs');
+
+function fn(id: LocalFunction['id'], extra: Partial<LocalFunction> = {}): LocalFunction {
+  return { id, functionName: `t-${id}`, memoryMb: 256, timeoutSeconds: 5, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env: {}, ...extra };
+}
+
+function topology(throttle = { rateLimit: 10_000, burstLimit: 10_000 }): ServerlessTopology {
+  return {
+    model: 'serverless',
+    name: 't',
+    apiName: 't-api',
+    stageName: '$default',
+    throttle,
+    functions: [],
+    routes: [parseRouteKey('ANY /catalog/{proxy+}', 'catalog'), parseRouteKey('ANY /users/{proxy+}', 'users'), parseRouteKey('ANY /cart/{proxy+}', 'cart')],
+    tables: [],
+    queues: { orders: 'o', ordersDlq: 'd', maxReceiveCount: 5, consumerBatchSize: 10, visibilityTimeoutSeconds: 30 },
+  };
+}
+
+describe('Lambda runtime behind the API-gateway front (real worker processes)', () => {
+  let dir: string;
+  let metrics: MetricsRecorder;
+  let runtime: LambdaRuntime;
+  let api: ApiGatewayFront;
+  const fidelity = resolveFidelity({ environmentIdleReclaimSeconds: 3, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 40 }] });
+
+  const get = async (p: string) => {
+    const res = await fetch(`${api.url}${p}`);
+    return { status: res.status, cold: res.headers.get('x-archcompare-cold-start'), body: (await res.json()) as { pid: number; served: number; message?: string; memory?: string } };
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ac-lambda-'));
+    metrics = new MetricsRecorder(dir, 60, 1);
+    await metrics.start();
+    runtime = new LambdaRuntime([fn('catalog', { reservedConcurrency: 3 }), fn('users', { timeoutSeconds: 1 }), fn('cart')], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime.start();
+    api = new ApiGatewayFront(topology(), runtime, { port: await freePort(), fidelity, metrics });
+    await api.start();
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await runtime?.stop(2000);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('cold-starts one environment, then reuses it warm', async () => {
+    const first = await get('/catalog/a');
+    expect(first).toMatchObject({ status: 200, cold: 'true', body: { served: 1, memory: '256' } });
+    const second = await get('/catalog/b');
+    const third = await get('/catalog/c');
+    expect([second.cold, third.cold]).toEqual(['false', 'false']);
+    expect(new Set([first.body.pid, second.body.pid, third.body.pid]).size).toBe(1);
+    expect(runtime.coldStarts.get('catalog')).toBe(1);
+  });
+
+  it('starts more environments under concurrency and throttles above reserved concurrency (429)', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => get('/catalog/x?sleep=600')));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+    expect(results.filter((r) => r.status === 429).map((r) => r.body.message)).toEqual(['Too Many Requests', 'Too Many Requests']);
+    expect(new Set(results.filter((r) => r.status === 200).map((r) => r.body.pid)).size).toBe(3);
+    // one warm environment existed, so exactly two new cold starts
+    expect(runtime.coldStarts.get('catalog')).toBe(3);
+    expect(runtime.snapshot().filter((e) => e.function === 'catalog')).toHaveLength(3);
+  });
+
+  it('reuses warm environments afterwards: no further cold starts', async () => {
+    for (let i = 0; i < 5; i++) expect((await get('/catalog/warm')).cold).toBe('false');
+    expect(runtime.coldStarts.get('catalog')).toBe(3);
+  });
+
+  it('answers an error when the worker dies mid-request, and the next request succeeds on a new environment', async () => {
+    const pending = get('/cart/slow?sleep=3000');
+    let victim: number | undefined;
+    for (let i = 0; i < 100 && !victim; i++) {
+      await sleep(50);
+      victim = runtime.snapshot().find((e) => e.function === 'cart' && e.state === 'busy')?.pid;
+    }
+    expect(victim).toBeDefined();
+    process.kill(victim!, 'SIGKILL');
+    const failed = await pending;
+    expect(failed.status).toBe(500);
+    expect(failed.body.message).toBe('Internal Server Error');
+    const next = await get('/cart/again');
+    expect(next).toMatchObject({ status: 200, cold: 'true' });
+    expect(next.body.pid).not.toBe(victim);
+  });
+
+  it('kills an environment that exceeds the function timeout', async () => {
+    const warm = await get('/users/warm');
+    const timedOut = await get('/users/slow?sleep=1500');
+    expect(timedOut.status).toBe(500);
+    await sleep(100);
+    expect(pidAlive(warm.body.pid)).toBe(false);
+  });
+
+  it('reclaims idle environments after the modelled idle time', async () => {
+    await get('/catalog/r');
+    const pids = runtime.snapshot().filter((e) => e.function === 'catalog').map((e) => e.pid!);
+    expect(pids.length).toBeGreaterThan(0);
+    await sleep(4300); // idle 3 s + up to one sweep interval (750 ms)
+    expect(runtime.snapshot().filter((e) => e.function === 'catalog')).toHaveLength(0);
+    for (const pid of pids) expect(pidAlive(pid)).toBe(false);
+    expect((await get('/catalog/after')).cold).toBe('true');
+  });
+
+  it('writes CloudWatch-shaped Lambda and API Gateway metrics', async () => {
+    await metrics.flush();
+    const data = await readLocalMetrics(dir);
+    const sum = (ns: string, name: string, dim?: string) =>
+      data.filter((d) => d.Namespace === ns && d.MetricName === name && (!dim || d.Dimensions.some((x) => x.Value === dim))).reduce((s, d) => s + d.StatisticValues.Sum, 0);
+    expect(sum('AWS/Lambda', 'Throttles', 't-catalog')).toBe(2);
+    expect(sum('AWS/Lambda', 'Invocations', 't-catalog')).toBe(3 + 3 + 5 + 2);
+    expect(data.find((d) => d.Namespace === 'LambdaInsights' && d.MetricName === 'init_duration')?.StatisticValues.SampleCount).toBeGreaterThanOrEqual(4);
+    expect(sum('AWS/ApiGateway', '4xx')).toBe(2);
+    expect(sum('AWS/ApiGateway', '5xx')).toBe(2);
+    const duration = data.find((d) => d.MetricName === 'Duration' && d.Dimensions[0]?.Value === 't-catalog');
+    expect(duration?.ExtendedStatistics?.p95).toBeGreaterThan(500);
+  });
+});
+
+describe('API-gateway throttling', () => {
+  it('answers 429 beyond the burst, at the stage rate', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-throttle-'));
+    const fidelity = resolveFidelity({});
+    const metrics = new MetricsRecorder(dir, 60, 1);
+    const runtime = new LambdaRuntime([fn('catalog')], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime.start();
+    const api = new ApiGatewayFront(topology({ rateLimit: 0.01, burstLimit: 4 }), runtime, { port: await freePort(), fidelity, metrics });
+    await api.start();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await fetch(`${api.url}/catalog/t`)).status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+      expect((await fetch(`${api.url}/unknown`)).status).toBe(429); // throttling precedes routing
+    } finally {
+      await api.stop();
+      await runtime.stop(2000);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('CPU share by memory size', () => {
+  it('stretches the CPU time an invocation used to the vCPU share of its memory size', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-cpu-'));
+    const fidelity = resolveFidelity({});
+    const metrics = new MetricsRecorder(dir, 60, 1);
+    const runtime = new LambdaRuntime([fn('catalog', { memoryMb: 442 }), fn('users', { memoryMb: 1769 })], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime.start();
+    try {
+      const spin = async (id: 'catalog' | 'users') => {
+        await runtime.invoke(id, { rawPath: '/warm' });
+        const o = await runtime.invoke(id, { rawPath: '/spin', queryStringParameters: { spin: '40' } });
+        if (o.kind !== 'ok') throw new Error(JSON.stringify(o));
+        return o.durationMs;
+      };
+      const full = await spin('users'); // one full vCPU: no stretch
+      const quarter = await spin('catalog'); // 442 MB = a quarter of a vCPU: about 4x
+      expect(full).toBeLessThan(120);
+      expect(quarter).toBeGreaterThan(150);
+      expect(quarter / full).toBeGreaterThan(2.5);
+    } finally {
+      await runtime.stop(2000);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('provisioned concurrency and the orders queue', () => {
+  it('serves from provisioned environments without a cold start on the request path and keeps them past idle reclaim', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-prov-'));
+    const fidelity = resolveFidelity({ environmentIdleReclaimSeconds: 0.3 });
+    const metrics = new MetricsRecorder(dir, 60, 1);
+    const runtime = new LambdaRuntime([fn('catalog', { provisionedConcurrency: 2 })], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime.start();
+    try {
+      expect(await runtime.prewarm()).toBe(2);
+      await sleep(600);
+      expect(runtime.snapshot().filter((e) => e.provisioned)).toHaveLength(2);
+      const o = await runtime.invoke('catalog', { rawPath: '/x' });
+      expect(o.kind).toBe('ok');
+      expect(runtime.coldStarts.get('catalog') ?? 0).toBe(0);
+    } finally {
+      await runtime.stop(2000);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('delivers queue messages in batches, keeps reported failures, and moves them to the DLQ after maxReceiveCount', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-sqs-'));
+    const fidelity = resolveFidelity({});
+    const metrics = new MetricsRecorder(dir, 60, 1);
+    const runtime = new LambdaRuntime([fn('orders-consumer')], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime.start();
+    const queue = new LocalQueue({ name: 'q', dlqName: 'q-dlq', maxReceiveCount: 2, batchSize: 10, visibilityTimeoutMs: 150, pollIntervalMs: 20 }, { port: await freePort(), region: 'us-east-1', metrics, runtime });
+    await queue.start();
+    try {
+      const send = async (body: string) => {
+        const res = await fetch(queue.endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonSQS.SendMessage', 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ QueueUrl: queue.url(), MessageBody: body }) });
+        return (await res.json()) as { MessageId: string; MD5OfMessageBody: string };
+      };
+      const ok = await send('ok');
+      expect(ok.MD5OfMessageBody).toBe('444bcb3a3fcf8389296c49467f27e1d6');
+      await send('fail');
+      await waitForDepth(() => queue.depth('q-dlq').visible === 1);
+      expect(queue.depth()).toEqual({ visible: 0, inFlight: 0 });
+    } finally {
+      await queue.stop();
+      await runtime.stop(2000);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function waitForDepth(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await sleep(50);
+  expect(check()).toBe(true);
+}

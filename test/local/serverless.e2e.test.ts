@@ -1,0 +1,87 @@
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatLocalStatus } from '../../src/local/index.js';
+import { readLocalMetrics } from '../../src/local/metrics.js';
+import { client, deployFromStack, destroyLocal, expectNothingLeft, footprint, localStatus, shopJourney } from './support.js';
+
+describe('serverless model deployed locally', () => {
+  let d: Awaited<ReturnType<typeof deployFromStack>>;
+  const coldHeaders: string[] = [];
+
+  beforeAll(async () => {
+    d = await deployFromStack('serverless', { serverless: { reservedConcurrency: 4 } });
+  });
+  afterAll(async () => {
+    if (d) await destroyLocal(d.rec);
+    if (d) await rm(d.root, { recursive: true, force: true });
+  });
+
+  it('is configured from the stack and serves the shop journey through the API-gateway front', async () => {
+    expect(d.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(d.progress.join('\n')).toMatch(/seeded 60 products/);
+    const health = await client(d.url)('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-archcompare-cold-start')).toBe('true');
+    coldHeaders.push('true');
+    await shopJourney(d.url);
+    expect((await client(d.url)('GET', '/no-such-route')).body).toEqual({ message: 'Not Found' });
+  });
+
+  it('starts more environments under concurrency, throttles above reserved concurrency, and counts cold starts exactly', async () => {
+    const before = await localStatus(d.rec);
+    const catalogEnvsBefore = before.environments!.filter((e) => e.function === 'catalog').length;
+    const call = client(d.url);
+    const burst = await Promise.all(Array.from({ length: 10 }, () => call('GET', '/products?pageSize=50')));
+    const ok = burst.filter((r) => r.status === 200);
+    const throttled = burst.filter((r) => r.status === 429);
+    expect(ok.length + throttled.length).toBe(10);
+    expect(ok.length).toBeGreaterThanOrEqual(4);
+    const after = await localStatus(d.rec);
+    const catalogEnvs = after.environments!.filter((e) => e.function === 'catalog').length;
+    expect(catalogEnvs).toBeGreaterThan(catalogEnvsBefore);
+    expect(catalogEnvs).toBeLessThanOrEqual(4);
+    // cold starts seen by clients on this burst = new environments the runtime started
+    const coldSeen = ok.filter((r) => r.headers.get('x-archcompare-cold-start') === 'true').length;
+    expect(coldSeen).toBe(after.coldStarts!.catalog! - before.coldStarts!.catalog!);
+    // warm reuse: sequential requests start nothing new
+    for (let i = 0; i < 5; i++) expect((await call('GET', '/products?pageSize=5')).headers.get('x-archcompare-cold-start')).toBe('false');
+    const final = await localStatus(d.rec);
+    expect(final.coldStarts!.catalog).toBe(after.coldStarts!.catalog);
+    const lines = formatLocalStatus(final).join('\n');
+    expect(lines).toMatch(/serverless: running at http/);
+    expect(lines).toMatch(new RegExp(`cold starts: .*catalog ${final.coldStarts!.catalog}`));
+    expect(lines).toMatch(/environments: .*catalog \d+ \(\d+ busy, \d+ idle\)/);
+  });
+
+  it('ships a paid order through the orders queue and the consumer function (event source mapping)', async () => {
+    const { token, orderId } = await shopJourney(d.url);
+    const call = client(d.url);
+    let status = '';
+    for (let i = 0; i < 40 && status !== 'shipped'; i++) {
+      status = (await call('GET', `/orders/${orderId}`, undefined, token)).body.order.status;
+      if (status !== 'shipped') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe('shipped');
+    const st = await localStatus(d.rec);
+    expect(st.coldStarts!['orders-consumer']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('writes Lambda, API Gateway and DynamoDB metrics in CloudWatch shape', async () => {
+    // one modelled minute is one real second at time scale 60
+    await new Promise((r) => setTimeout(r, 1300));
+    const data = await readLocalMetrics(d.local.metricsDir);
+    const names = new Set(data.map((x) => `${x.Namespace}/${x.MetricName}`));
+    for (const n of ['AWS/ApiGateway/Count', 'AWS/ApiGateway/Latency', 'AWS/Lambda/Invocations', 'AWS/Lambda/Duration', 'AWS/Lambda/ConcurrentExecutions', 'LambdaInsights/init_duration', 'AWS/DynamoDB/ConsumedReadCapacityUnits', 'AWS/DynamoDB/ConsumedWriteCapacityUnits', 'AWS/SQS/NumberOfMessagesSent', 'AWS/SQS/NumberOfMessagesDeleted'])
+      expect(names, n).toContain(n);
+    expect(data.every((x) => x.TimeScale === 60 && x.Period === 60 && x.Source === 'local')).toBe(true);
+  });
+
+  it('destroy stops every process and frees every port and directory', async () => {
+    const fp = await footprint(d.stateDir);
+    expect(fp.pids.length).toBeGreaterThanOrEqual(5);
+    await destroyLocal(d.rec);
+    await expectNothingLeft(fp);
+    expect((await localStatus(d.rec)).state).toBe('stopped');
+    await destroyLocal(d.rec); // idempotent
+  });
+});
