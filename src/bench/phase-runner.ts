@@ -258,6 +258,9 @@ export function startPhase(opts: PhaseRunOptions): RunningPhase {
   const drivers: ConnectionDriver[] = [];
   const startedAt = new Date();
   const drainS = opts.drainS ?? Math.min(opts.timeoutS, 2);
+  // The last request may be sent MAX_LATENESS_S late and then take its whole timeout: only past that
+  // is a request abandoned. Normally the phase ends earlier, as soon as every connection has drained.
+  const hardStopS = phase.durationS + Math.max(drainS, MAX_LATENESS_S + opts.timeoutS);
   let interrupted = false;
   let resolveDrained!: () => void;
   const drained = new Promise<void>((r) => (resolveDrained = r));
@@ -269,7 +272,7 @@ export function startPhase(opts: PhaseRunOptions): RunningPhase {
     url: parsed.origin,
     connections: phase.virtualUsers,
     // A safety net only: the harness stops the run itself once the schedule is done and drained.
-    duration: phase.durationS + drainS + 5,
+    duration: hardStopS + 5,
     timeout: opts.timeoutS,
     sampleInt: 200,
     setupClient: (client) => {
@@ -295,7 +298,7 @@ export function startPhase(opts: PhaseRunOptions): RunningPhase {
   if (opts.signal?.aborted) onAbort();
 
   const done = (async (): Promise<PhaseRunOutcome> => {
-    await Promise.race([drained, new Promise<void>((r) => setTimeout(r, (phase.durationS + drainS) * 1000).unref())]);
+    await Promise.race([drained, new Promise<void>((r) => setTimeout(r, hardStopS * 1000).unref())]);
     state.stopping = true;
     const inFlightAtEnd = drivers.filter((d) => d.abandon()).length;
     for (const d of drivers) d.finish();
