@@ -1,0 +1,403 @@
+import type { BenchResult, MetricDatapoint, PhaseResult, RequestStats } from '../bench/result-schema.js';
+import { DEFAULT_CURVE } from '../cost/break-even.js';
+import type { CostLine } from '../cost/engine.js';
+import { runEstimate, type EstimateResult, type StackResult } from '../cost/estimate.js';
+import { MODELLED } from '../cost/measured-usage.js';
+import type { TerraformDocument } from '../cost/terraform.js';
+import { SECONDS_PER_MONTH } from '../cost/units.js';
+import { UserError } from '../errors.js';
+import { Decimal } from '../pricing/money.js';
+import type { PriceBook } from '../pricing/price-book.js';
+import type { SnapshotHeader } from '../pricing/schema.js';
+import { assessEffort, type EffortWeights } from './effort.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type BreakEven,
+  type CostComponent,
+  type CostLevel,
+  type Criterion,
+  type Figure,
+  type LatencyPhase,
+  type Percentiles,
+  type Report,
+  type ReportModel,
+} from './model.js';
+import { comparisonUsage, measuredPhases, measuredWindowSeconds, REPORT_MODELLED, usageFromResult, type ModelUsage } from './usage-from-results.js';
+
+/**
+ * buildReport: results + stacks + prices + effort weights → the report model. Pure (no I/O, no
+ * clock: `generatedAt` is an input); the cost arithmetic is the cost engine's own (runEstimate).
+ */
+export interface ReportInputs {
+  results: Record<ReportModel, { result: BenchResult; file: string }>;
+  stacks: Record<ReportModel, { doc: TerraformDocument; source: string }>;
+  prices: { book: PriceBook; file: string; header: SnapshotHeader; ageDays: number; warnings: string[] };
+  effort: { weights: EffortWeights; source: string };
+  freeTier?: boolean;
+  generatedAt: string;
+}
+
+const MODELS: readonly ReportModel[] = ['traditional', 'serverless'];
+/** The cost engine's range at 81 points (16 a decade): enough for a chart; the break-even search bisects to one request anyway. */
+export const REPORT_CURVE = { ...DEFAULT_CURVE, points: 81 };
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+export function formatRate(rate: PhaseResult['targetRate']): string {
+  if (rate === 'max') return 'max';
+  if (typeof rate === 'number') return `${rate} req/s`;
+  return `${rate.from}→${rate.to} req/s`;
+}
+
+const maxRate = (rate: PhaseResult['targetRate']) => (rate === 'max' ? Infinity : typeof rate === 'number' ? rate : Math.max(rate.from, rate.to));
+const minRate = (rate: PhaseResult['targetRate']) => (rate === 'max' ? Infinity : typeof rate === 'number' ? rate : Math.min(rate.from, rate.to));
+
+/**
+ * Both results must describe the same workload on the same kind of target: the same profile
+ * (name and definition) and time scale. Throws a one-line UserError saying what to run.
+ */
+export function checkComparable(results: Record<ReportModel, { result: BenchResult; file: string }>): void {
+  const t = results.traditional.result;
+  const s = results.serverless.result;
+  const rerun = (profile: string) => `bench both models with one profile: \`archcompare compare --profile ${profile}\` (or deploy both and run \`archcompare bench --profile ${profile}\`)`;
+  if (t.profile.name !== s.profile.name)
+    throw new UserError(`the latest results ran different profiles: traditional '${t.profile.name}' (run ${t.runId}), serverless '${s.profile.name}' (run ${s.runId})`, rerun(s.profile.name));
+  if (JSON.stringify(t.profile.definition) !== JSON.stringify(s.profile.definition))
+    throw new UserError(`the latest results ran different versions of profile '${t.profile.name}' (runs ${t.runId} and ${s.runId}: the phases or mix differ)`, rerun(t.profile.name));
+  if (t.timeScale !== s.timeScale)
+    throw new UserError(`the latest results ran at different time scales: traditional ${t.timeScale}, serverless ${s.timeScale}`, rerun(t.profile.name));
+  if (t.target.kind !== s.target.kind)
+    throw new UserError(`the latest results come from different targets: traditional on ${t.target.kind}, serverless on ${s.target.kind}`, rerun(t.profile.name));
+}
+
+/** Service time normally; the coordinated-omission corrected figures when the generator fell behind. */
+function percentiles(stats: RequestStats, corrected: boolean): Percentiles {
+  const l = corrected ? stats.correctedLatencyMs : stats.latencyMs;
+  return { requests: stats.requests, p50: l.p50, p95: l.p95, p99: l.p99, corrected };
+}
+
+const distorted = (r: BenchResult) => measuredPhases(r).some((p) => p.schedule.closedLoopDistorted);
+
+function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function compare(id: Criterion['id'], label: string, traditional: Figure, serverless: Figure, tolerance: { relative: number; absolute: number }, describe: (winner: ReportModel, loser: ReportModel, marginPct: number) => string): Criterion {
+  const a = traditional.value;
+  const b = serverless.value;
+  if (a === null || b === null) return { id, label, traditional, serverless, winner: 'tie', marginPct: null, reason: `${label}: not measured for both models` };
+  const diff = Math.abs(a - b);
+  const worse = Math.max(a, b);
+  if (diff <= tolerance.absolute || (worse > 0 && diff / worse < tolerance.relative))
+    return { id, label, traditional, serverless, winner: 'tie', marginPct: null, reason: `${label}: a tie (within ${Math.round(tolerance.relative * 100)}%)` };
+  const winner: ReportModel = a < b ? 'traditional' : 'serverless';
+  const loser: ReportModel = winner === 'traditional' ? 'serverless' : 'traditional';
+  const marginPct = round((diff / worse) * 100, 1);
+  return { id, label, traditional, serverless, winner, marginPct, reason: describe(winner, loser, marginPct) };
+}
+
+const usd = (d: Decimal | string) => `$${new Decimal(d).toDecimalPlaces(2).toNumber().toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+export function formatRequests(n: number): string {
+  for (const [div, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']] as const) if (n >= div) return `${round(n / div, n / div >= 100 ? 0 : 1)}${suffix}`;
+  return String(Math.round(n));
+}
+
+function topComponents(stack: StackResult, limit = 6): CostComponent[] {
+  const lines: Array<{ resource: string; line: CostLine }> = stack.estimate.resources.flatMap((r) => r.components.map((line) => ({ resource: r.address, line })));
+  return lines
+    .filter((l) => l.line.monthlyCost.gt(0))
+    .sort((x, y) => y.line.monthlyCost.cmp(x.line.monthlyCost) || x.resource.localeCompare(y.resource))
+    .slice(0, limit)
+    .map(({ resource, line }) => ({
+      resource,
+      component: line.name,
+      unit: line.unit,
+      monthlyQuantity: line.monthlyQuantity.toDecimalPlaces(4).toFixed(),
+      unitPrice: line.unitPrice.toFixed(),
+      monthlyCost: line.monthlyCost.toDecimalPlaces(2).toFixed(2),
+      price: `${line.price.usageType} @ ${line.price.effectiveDate.slice(0, 10)}`,
+    }));
+}
+
+function stackOf(estimate: EstimateResult, model: ReportModel): StackResult {
+  const s = estimate.stacks.find((x) => x.name === model);
+  if (!s) throw new Error(`cost estimate has no ${model} stack`);
+  return s;
+}
+
+function capacitySeries(result: BenchResult): { metric: string; unit: string; points: Array<{ t: number; value: number }> } {
+  const start = Date.parse(result.startedAt);
+  const dps = result.scalingTimeline.datapoints;
+  const pick = (filter: (d: MetricDatapoint) => boolean) => dps.filter(filter).map((d) => ({ t: round((Date.parse(d.timestamp) - start) / 1000, 1), value: d.value }));
+  if (result.model === 'traditional') return { metric: 'GroupInServiceInstances', unit: 'instances', points: pick((d) => d.metric === 'GroupInServiceInstances') };
+  const account = pick((d) => d.metric === 'ConcurrentExecutions' && Object.keys(d.dimensions).length === 0);
+  if (account.length) return { metric: 'ConcurrentExecutions', unit: 'environments', points: account };
+  // Per-function only: add them up per timestamp.
+  const byT = new Map<number, number>();
+  for (const p of pick((d) => d.metric === 'ConcurrentExecutions')) byT.set(p.t, (byT.get(p.t) ?? 0) + p.value);
+  return { metric: 'ConcurrentExecutions (sum of functions)', unit: 'environments', points: [...byT].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value })) };
+}
+
+function scaling(result: BenchResult, file: string) {
+  const cap = capacitySeries(result);
+  const values = cap.points.map((p) => p.value);
+  const peak = values.length ? Math.max(...values) : null;
+  const measured = measuredPhases(result);
+  const baseRate = measured.length ? minRate(measured[0]!.targetRate) : 0;
+  const rise = result.series.find((p) => baseRate > 0 && p.targetRps > baseRate * 1.5 && Number.isFinite(baseRate));
+  let reaction: number | null = null;
+  if (rise && peak !== null && values[0] !== undefined && peak > values[0]) {
+    const peakAt = cap.points.find((p) => p.value === peak && p.t >= rise.t);
+    if (peakAt) reaction = round((peakAt.t - rise.t) * result.timeScale, 0);
+  }
+  const t = result.totals;
+  const failures = t.serverErrors + t.connectionErrors + t.timeouts + t.throttled;
+  return {
+    capacityMetric: cap.metric,
+    capacityUnit: cap.unit,
+    capacity: cap.points,
+    start: values[0] ?? null,
+    peak,
+    reactionModelledS: reaction,
+    throttled: t.throttled,
+    serverErrors: t.serverErrors,
+    connectionErrors: t.connectionErrors + t.timeouts,
+    errorRatePct: t.requests ? round((failures / t.requests) * 100, 2) : 0,
+    timelineSource: `${file} scalingTimeline (${result.scalingTimeline.source}${result.scalingTimeline.note ? `: ${result.scalingTimeline.note}` : ''})`,
+  };
+}
+
+function coldStarts(result: BenchResult) {
+  const c = result.totals.coldStarts;
+  const measuredNames = new Set(measuredPhases(result).map((p) => p.name));
+  const seconds = result.series.filter((p) => measuredNames.has(p.phase) && p.completedRps > 0);
+  const withCold = median(seconds.filter((p) => p.coldStarts > 0).map((p) => p.p95Ms));
+  const without = median(seconds.filter((p) => p.coldStarts === 0).map((p) => p.p95Ms));
+  return {
+    count: c.count,
+    sharePct: result.totals.requests ? round((c.count / result.totals.requests) * 100, 3) : 0,
+    initP50Ms: c.count ? c.initMs.p50 : null,
+    initP95Ms: c.count ? c.initMs.p95 : null,
+    p95EffectMs: withCold !== null && without !== null ? round(withCold - without, 1) : null,
+    warmupCount: result.phases.filter((p) => p.warmup).reduce((s, p) => s + p.totals.coldStarts.count, 0),
+  };
+}
+
+/** Aligns two per-second series on t. */
+function alignSeries(results: Record<ReportModel, BenchResult>, value: (p: BenchResult['series'][number]) => number | null) {
+  const maps = Object.fromEntries(MODELS.map((m) => [m, new Map(results[m].series.map((p) => [p.t, value(p)]))])) as Record<ReportModel, Map<number, number | null>>;
+  const t = [...new Set(MODELS.flatMap((m) => [...maps[m].keys()]))].sort((a, b) => a - b);
+  return { t, traditional: t.map((x) => maps.traditional.get(x) ?? null), serverless: t.map((x) => maps.serverless.get(x) ?? null) };
+}
+
+export function buildReport(inputs: ReportInputs): Report {
+  checkComparable(inputs.results);
+  const results = { traditional: inputs.results.traditional.result, serverless: inputs.results.serverless.result };
+  const files = { traditional: inputs.results.traditional.file, serverless: inputs.results.serverless.file };
+  const usage = Object.fromEntries(MODELS.map((m) => [m, usageFromResult(results[m], inputs.stacks[m].doc, files[m])])) as Record<ReportModel, ModelUsage>;
+  const measuredUsage = comparisonUsage(usage.traditional, usage.serverless);
+  const stacks = MODELS.map((m) => ({ name: m, source: inputs.stacks[m].source, doc: inputs.stacks[m].doc }));
+  const freeTier = inputs.freeTier ?? false;
+  const base = { stacks, book: inputs.prices.book, usage: { kind: 'measured' as const, usage: measuredUsage }, freeTier };
+  const headline = runEstimate({ ...base, curve: REPORT_CURVE });
+  const measuredRequests = measuredUsage.requestsPerMonth;
+  const levels: CostLevel[] = [
+    { label: 'measured rate', estimate: headline, requests: measuredRequests },
+    ...[10, 100].map((k) => ({ label: `${k}x`, requests: measuredRequests * k, estimate: runEstimate({ ...base, requestsPerMonth: measuredRequests * k, curve: false }) })),
+  ].map(({ label, estimate, requests }) => {
+    const t = stackOf(estimate, 'traditional').estimate.totalMonthlyCost;
+    const s = stackOf(estimate, 'serverless').estimate.totalMonthlyCost;
+    return { label, requestsPerMonth: Math.round(requests), averageRps: round(requests / SECONDS_PER_MONTH, 2), traditional: t.toFixed(2), serverless: s.toFixed(2), cheaper: t.eq(s) ? 'tie' : t.lt(s) ? 'traditional' : 'serverless' };
+  });
+  const pricingSource = `${inputs.prices.file} (prices as of ${inputs.prices.header.pricesAsOf})`;
+  const breakEven: BreakEven[] = (headline.breakEven ?? []).map((b) => ({
+    requestsPerMonth: b.requestsPerMonth,
+    averageRps: round(b.requestsPerMonth / SECONDS_PER_MONTH, 3),
+    cheaperAbove: b.cheaperAbove,
+    atInstanceStep: b.atInstanceStep,
+    traditionalMonthly: b.traditionalMonthlyCost.toFixed(2),
+    serverlessMonthly: b.serverlessMonthlyCost.toFixed(2),
+  }));
+  const modelCost = (m: ReportModel) => {
+    const s = stackOf(headline, m);
+    return {
+      totalMonthly: s.estimate.totalMonthlyCost.toFixed(2),
+      costPerMillionRequests: s.costPerMillionRequests ? s.costPerMillionRequests.toDecimalPlaces(4).toFixed() : null,
+      topComponents: topComponents(s),
+      usageSource: files[m],
+      modelledUsage: usage[m].modelled,
+    };
+  };
+  const derived = usage.traditional.derivedInstanceCapacity;
+  const capacityModel: Figure = derived
+    ? { value: derived.value, unit: 'requests/s per instance at the target CPU', basis: 'measured', source: derived.source }
+    : { value: headline.capacity.requestsPerSecondPerInstance, unit: 'requests/s per instance at the target CPU', basis: 'modelled', source: 'src/cost/measured-usage.ts MODELLED.requestsPerSecondPerInstance' };
+
+  // Latency
+  const corrected = { traditional: distorted(results.traditional), serverless: distorted(results.serverless) };
+  const start = Date.parse(results.traditional.startedAt);
+  const phaseNames = [...new Set(MODELS.flatMap((m) => measuredPhases(results[m]).map((p) => p.name)))];
+  const allMeasured = measuredPhases(results.traditional);
+  const top = Math.max(...allMeasured.map((p) => maxRate(p.targetRate)));
+  const bottom = Math.min(...allMeasured.map((p) => minRate(p.targetRate)));
+  const spiky = Number.isFinite(top) && top >= 2 * bottom;
+  const phases: LatencyPhase[] = phaseNames.map((name) => {
+    const ref = (results.traditional.phases.find((p) => p.name === name) ?? results.serverless.phases.find((p) => p.name === name))!;
+    const rate = ref.targetRate;
+    const highlighted = spiky && (maxRate(rate) === top && (typeof rate === 'number' || (typeof rate === 'object' && rate.to >= rate.from)));
+    const of = (m: ReportModel) => {
+      const p = results[m].phases.find((x) => x.name === name && !x.warmup);
+      return p ? percentiles(p.totals, corrected[m]) : null;
+    };
+    return { name, targetRate: formatRate(rate), highlighted, fromS: round((Date.parse(ref.startedAt) - start) / 1000, 1), toS: round((Date.parse(ref.endedAt) - start) / 1000, 1), traditional: of('traditional'), serverless: of('serverless') };
+  });
+  const overall = { traditional: percentiles(results.traditional.totals, corrected.traditional), serverless: percentiles(results.serverless.totals, corrected.serverless) };
+  const latencyField = (m: ReportModel) => `${files[m]} totals.${corrected[m] ? 'correctedLatencyMs' : 'latencyMs'}.p95`;
+
+  // Effort
+  const effort = Object.fromEntries(MODELS.map((m) => [m, assessEffort(inputs.stacks[m].doc, inputs.effort.weights, inputs.stacks[m].source)])) as Record<ReportModel, ReturnType<typeof assessEffort>>;
+
+  // Scaling and cold starts
+  const scalingOf = { traditional: scaling(results.traditional, files.traditional), serverless: scaling(results.serverless, files.serverless) };
+  const cold = { traditional: coldStarts(results.traditional), serverless: coldStarts(results.serverless) };
+
+  // Verdict
+  const costFigure = (m: ReportModel): Figure => ({ value: stackOf(headline, m).estimate.totalMonthlyCost.toDecimalPlaces(2).toNumber(), unit: 'USD/month', basis: 'priced', source: `${pricingSource} x usage measured in ${files[m]}` });
+  const reliability = (m: ReportModel): Figure => ({ value: scalingOf[m].errorRatePct, unit: '% of requests failed (5xx, 429, connection errors, timeouts)', basis: 'measured', source: `${files[m]} totals (serverErrors + throttled + connectionErrors + timeouts) / requests` });
+  const criteria: Criterion[] = [
+    compare('cost', 'Monthly AWS cost at the measured rate', costFigure('traditional'), costFigure('serverless'), { relative: 0.1, absolute: 1 }, (w, l, pct) => `${w} costs ${pct}% less than ${l} at the measured rate`),
+    compare(
+      'latency',
+      'p95 latency over the measured phases',
+      { value: overall.traditional.p95, unit: 'ms', basis: 'measured', source: latencyField('traditional') },
+      { value: overall.serverless.p95, unit: 'ms', basis: 'measured', source: latencyField('serverless') },
+      { relative: 0.1, absolute: 2 },
+      (w, l, pct) => `${w}'s p95 is ${pct}% lower than ${l}'s`,
+    ),
+    compare('reliability', 'Failed requests', reliability('traditional'), reliability('serverless'), { relative: 0.1, absolute: 0.1 }, (w, l) => `${w} failed fewer requests (${scalingOf[w].errorRatePct}% vs ${scalingOf[l].errorRatePct}%)`),
+    compare(
+      'effort',
+      'Operational effort',
+      { value: effort.traditional.hoursPerMonth, unit: 'hours/month', basis: 'modelled', source: `${inputs.effort.source} x ${inputs.stacks.traditional.source}` },
+      { value: effort.serverless.hoursPerMonth, unit: 'hours/month', basis: 'modelled', source: `${inputs.effort.source} x ${inputs.stacks.serverless.source}` },
+      { relative: 0.1, absolute: 0.5 },
+      (w, l, pct) => `${w} needs ${pct}% fewer engineer-hours a month than ${l}`,
+    ),
+  ];
+  const wins = { traditional: criteria.filter((c) => c.winner === 'traditional').length, serverless: criteria.filter((c) => c.winner === 'serverless').length };
+  const costWinner = criteria[0]!.winner;
+  const winner: ReportModel | 'tie' = wins.traditional > wins.serverless ? 'traditional' : wins.serverless > wins.traditional ? 'serverless' : costWinner;
+  const profile = results.traditional.profile;
+  const headlineText =
+    winner === 'tie'
+      ? `No clear winner for '${profile.name}': ${wins.traditional}–${wins.serverless} on the criteria and a tie on cost`
+      : `${winner} wins for '${profile.name}': better on ${wins[winner]} of ${criteria.length} criteria${wins.traditional === wins.serverless ? ' (tie broken by cost)' : ''}`;
+
+  // Under what traffic the cost ranking flips.
+  const measuredCheaper = levels[0]!.cheaper;
+  const above = breakEven.find((b) => b.requestsPerMonth > measuredRequests);
+  const below = [...breakEven].reverse().find((b) => b.requestsPerMonth <= measuredRequests);
+  const curveRange = `${formatRequests(DEFAULT_CURVE.from)}–${formatRequests(DEFAULT_CURVE.to)} requests/month`;
+  let flip: string;
+  if (above) flip = `Above ${formatRequests(above.requestsPerMonth)} requests/month (~${above.averageRps} req/s on average, ${round(above.requestsPerMonth / Math.max(measuredRequests, 1), 1)}x the measured rate) ${above.cheaperAbove} becomes cheaper (${usd(above.traditionalMonthly)} vs ${usd(above.serverlessMonthly)} a month).`;
+  else if (below) flip = `Below ${formatRequests(below.requestsPerMonth)} requests/month (~${below.averageRps} req/s) ${below.cheaperAbove === 'traditional' ? 'serverless' : 'traditional'} would be cheaper; from there up to ${formatRequests(DEFAULT_CURVE.to)} ${below.cheaperAbove} stays cheaper.`;
+  else flip = `No cost crossing in ${curveRange}: ${measuredCheaper === 'tie' ? 'both cost the same' : `${measuredCheaper} stays cheaper`} across that range.`;
+  const reasons = criteria.map((c) => c.reason);
+  const tco = (m: ReportModel) => new Decimal(stackOf(headline, m).estimate.totalMonthlyCost).plus(effort[m].monthlyCost);
+  reasons.push(
+    `With effort priced at $${inputs.effort.weights.engineerHourlyRateUsd}/hour (modelled), the monthly total is ${usd(tco('traditional'))} traditional vs ${usd(tco('serverless'))} serverless.`,
+  );
+  const spikePhase = phases.filter((p) => p.highlighted && p.traditional && p.serverless).sort((a, b) => b.traditional!.requests - a.traditional!.requests)[0];
+  if (spikePhase) reasons.push(`During '${spikePhase.name}' (${spikePhase.targetRate}) p95 was ${spikePhase.traditional!.p95} ms traditional vs ${spikePhase.serverless!.p95} ms serverless.`);
+
+  // Provenance
+  const target = results.traditional.target.kind;
+  const warnings = [
+    ...inputs.prices.warnings,
+    ...MODELS.flatMap((m) => results[m].warnings.map((w) => `${m}: ${w}`)),
+    ...MODELS.filter((m) => results[m].partial).map((m) => `${m}: the run was partial (${results[m].partialReason ?? 'interrupted'}): figures cover what ran`),
+    ...MODELS.filter((m) => results[m].generator.saturated).map((m) => `${m}: the load generator was saturated for ${results[m].generator.saturatedSeconds} s: latency includes the generator's own delay`),
+    ...MODELS.filter((m) => corrected[m]).map((m) => `${m}: the generator fell behind its schedule: latencies are the coordinated-omission corrected ones`),
+    ...MODELS.filter((m) => results[m].runId !== results.traditional.runId).map(() => `the two models come from different runs (${results.traditional.runId}, ${results.serverless.runId})`),
+  ];
+  const modelledParameters = [
+    { name: 'effort.hoursPerPoint', value: String(inputs.effort.weights.hoursPerPoint), source: inputs.effort.source },
+    { name: 'effort.engineerHourlyRateUsd', value: String(inputs.effort.weights.engineerHourlyRateUsd), source: inputs.effort.source },
+    { name: 'bytesOutPerRequest', value: `${REPORT_MODELLED.bytesOutPerRequest} B`, source: 'src/report/usage-from-results.ts REPORT_MODELLED' },
+    { name: 'bytesInPerRequest', value: `${REPORT_MODELLED.bytesInPerRequest} B`, source: 'src/report/usage-from-results.ts REPORT_MODELLED' },
+    { name: 'accessLogBytesPerRequest', value: `${REPORT_MODELLED.accessLogBytesPerRequest} B`, source: 'src/report/usage-from-results.ts REPORT_MODELLED' },
+    { name: 'requestsPerConnection (ALB LCUs)', value: String(MODELLED.requestsPerConnection), source: 'src/cost/measured-usage.ts MODELLED' },
+    { name: 'logBytesPerInvocation', value: `${MODELLED.logBytesPerInvocation} B`, source: 'src/cost/measured-usage.ts MODELLED' },
+    { name: 'natGbPerInstanceMonth', value: `${MODELLED.natGbPerInstanceMonth} GB`, source: 'src/cost/measured-usage.ts MODELLED' },
+    ...(derived ? [] : [{ name: 'requestsPerSecondPerInstance', value: String(headline.capacity.requestsPerSecondPerInstance), source: 'src/cost/measured-usage.ts MODELLED' }]),
+    ...(target === 'local'
+      ? [{ name: 'local fidelity (EC2 launch time, alarm periods, Lambda scaling rate, instance CPU capacity)', value: `time scale ${results.traditional.timeScale}`, source: 'src/local/fidelity-defaults.json' }]
+      : []),
+  ];
+  const label =
+    target === 'local'
+      ? `Local target: measured on this machine (${results.traditional.generator.cpus} CPUs) with AWS delays modelled and durations divided by ${results.traditional.timeScale}; local figures, not AWS measurements`
+      : target === 'aws'
+        ? `AWS${results.traditional.target.region ? ` (${results.traditional.target.region})` : ''}: measured against deployed stacks, capacity from CloudWatch`
+        : 'External URLs: measured from outside, no capacity metrics';
+
+  const demandSeries = results.traditional.series;
+  return {
+    kind: 'archcompare.report',
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: inputs.generatedAt,
+    profile: { name: profile.name, description: profile.description },
+    verdict: {
+      winner,
+      headline: headlineText,
+      rule: 'Each criterion is won by the lower figure unless within its tolerance (10%, or a small absolute margin); the model winning more criteria wins, a tie is broken by monthly AWS cost.',
+      criteria,
+      flip,
+      reasons,
+    },
+    cost: {
+      currency: 'USD',
+      region: headline.region,
+      pricing: { snapshot: inputs.prices.file, pricesAsOf: inputs.prices.header.pricesAsOf, ageDays: inputs.prices.ageDays },
+      freeTier,
+      measuredRequestsPerMonth: { value: Math.round(measuredRequests), unit: 'requests/month', basis: 'measured', source: `mean of the measured rates (${round(usage.traditional.requestsPerSecond, 2)} and ${round(usage.serverless.requestsPerSecond, 2)} req/s in ${files.traditional} and ${files.serverless}) held for 730 h` },
+      levels,
+      traditional: modelCost('traditional'),
+      serverless: modelCost('serverless'),
+      curve: {
+        requestsPerMonth: headline.curveRequests ?? [],
+        traditional: (stackOf(headline, 'traditional').curve ?? []).map((d) => d.toFixed(2)),
+        serverless: (stackOf(headline, 'serverless').curve ?? []).map((d) => d.toFixed(2)),
+      },
+      breakEven,
+      capacityModel,
+      notes: headline.notes,
+    },
+    latency: {
+      overall,
+      phases,
+      p95Series: alignSeries(results, (p) => (p.completedRps > 0 ? p.p95Ms : null)),
+      source: `${files.traditional} and ${files.serverless}: phases[].totals, series[].p95Ms (HDR histograms)`,
+    },
+    coldStarts: {
+      ...cold,
+      series: alignSeries(results, (p) => p.coldStarts),
+      source: `x-archcompare-cold-start / x-archcompare-init-ms response headers: ${files.traditional}, ${files.serverless} totals.coldStarts`,
+    },
+    scaling: { ...scalingOf, demand: { t: demandSeries.map((p) => p.t), rps: demandSeries.map((p) => p.targetRps) } },
+    effort: { weightsSource: inputs.effort.source, hoursPerPoint: inputs.effort.weights.hoursPerPoint, engineerHourlyRateUsd: inputs.effort.weights.engineerHourlyRateUsd, ...effort },
+    provenance: {
+      target,
+      label,
+      timeScale: results.traditional.timeScale,
+      results: files,
+      runIds: { traditional: results.traditional.runId, serverless: results.serverless.runId },
+      measuredWindowS: { traditional: measuredWindowSeconds(results.traditional), serverless: measuredWindowSeconds(results.serverless) },
+      modelledParameters,
+      warnings: [...new Set(warnings)],
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { breakEvenText, count, figure, money, ms, pct, requests, scalingText, triple, winnerText } from '../format.js';
+import type { Report, ReportModel } from '../model.js';
+
+/** The HTML page's text sections (tables, provenance), escaped; the charts are drawn client-side. */
+const MODELS: readonly ReportModel[] = ['traditional', 'serverless'];
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const code = (s: string) => `<code>${esc(s)}</code>`;
+
+/** Cells are escaped unless passed as {html}. */
+type Cell = string | { html: string };
+const cell = (c: Cell, i: number) => `<td${i > 0 ? ' class="num"' : ''}>${typeof c === 'string' ? esc(c) : c.html}</td>`;
+function table(head: string[], rows: Cell[][]): string {
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+export function htmlSections(report: Report) {
+  const v = report.verdict;
+  const header = `<h1>archcompare report · ${esc(report.profile.name)}</h1><p class="muted">${esc(report.profile.description)} · ${esc(report.provenance.label)} · generated ${esc(report.generatedAt)}</p>`;
+  const verdict =
+    `<h2>${esc(v.headline)}</h2>` +
+    table(
+      ['criterion', 'traditional', 'serverless', 'better', 'basis', 'source'],
+      v.criteria.map((c) => [c.label, figure(c.traditional.value, c.traditional.unit), figure(c.serverless.value, c.serverless.unit), winnerText(c.winner, c.marginPct), c.traditional.basis, { html: `${code(c.traditional.source)}<br>${code(c.serverless.source)}` }]),
+    ) +
+    `<p><strong>Flip:</strong> ${esc(v.flip)}</p><ul>${v.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul><p class="muted">${esc(v.rule)}</p>`;
+  const cost =
+    `<p class="muted">USD/month, ${esc(report.cost.region)}, prices as of ${esc(report.cost.pricing.pricesAsOf)} (${code(report.cost.pricing.snapshot)})${report.cost.freeTier ? ', free tier applied' : ''}. Measured rate: ${esc(requests(report.cost.measuredRequestsPerMonth.value ?? 0))} requests/month (${esc(report.cost.measuredRequestsPerMonth.source)}).</p>` +
+    table(
+      ['traffic', 'requests/month', 'avg req/s', 'traditional', 'serverless', 'cheaper'],
+      report.cost.levels.map((l) => [l.label, requests(l.requestsPerMonth), String(l.averageRps), money(l.traditional), money(l.serverless), l.cheaper]),
+    ) +
+    `<p><strong>Break-even:</strong> ${esc(breakEvenText(report))}. ASG sized at ${esc(String(report.cost.capacityModel.value))} req/s per instance (${esc(report.cost.capacityModel.basis)}: ${esc(report.cost.capacityModel.source)}).</p>` +
+    MODELS.map(
+      (m) =>
+        `<details><summary>Top cost components · ${m} (${esc(money(report.cost[m].totalMonthly))}/month, ${report.cost[m].costPerMillionRequests ? esc(money(report.cost[m].costPerMillionRequests!)) : '–'} per 1M requests)</summary>` +
+        table(['resource', 'component', 'quantity', 'unit price', 'monthly', 'price entry'], report.cost[m].topComponents.map((c) => [{ html: code(c.resource) }, c.component, `${c.monthlyQuantity} ${c.unit}`, `$${c.unitPrice}`, money(c.monthlyCost), c.price])) +
+        '</details>',
+    ).join('') +
+    (report.cost.notes.length ? `<p class="muted">${report.cost.notes.map(esc).join('<br>')}</p>` : '');
+  const latency =
+    table(
+      ['phase', 'target rate', 'traditional p50 / p95 / p99 (ms)', 'serverless p50 / p95 / p99 (ms)'],
+      [
+        ...report.latency.phases.map((p) => [p.highlighted ? { html: `<strong>${esc(p.name)}</strong> (spike)` } : p.name, p.targetRate, triple(p.traditional), triple(p.serverless)]),
+        ['all measured phases', '', triple(report.latency.overall.traditional), triple(report.latency.overall.serverless)],
+      ],
+    ) + `<p class="muted">${esc(report.latency.source)}</p>`;
+  const cs = report.coldStarts;
+  const coldStarts =
+    table(
+      ['', 'traditional', 'serverless'],
+      [
+        ['count (share of requests)', `${count(cs.traditional.count)} (${pct(cs.traditional.sharePct, 3)})`, `${count(cs.serverless.count)} (${pct(cs.serverless.sharePct, 3)})`],
+        ['init p50 / p95', `${ms(cs.traditional.initP50Ms)} / ${ms(cs.traditional.initP95Ms)}`, `${ms(cs.serverless.initP50Ms)} / ${ms(cs.serverless.initP95Ms)}`],
+        ['effect on per-second p95', cs.traditional.p95EffectMs === null ? '–' : `+${ms(cs.traditional.p95EffectMs)}`, cs.serverless.p95EffectMs === null ? '–' : `+${ms(cs.serverless.p95EffectMs)}`],
+        ['in warm-up (excluded)', count(cs.traditional.warmupCount), count(cs.serverless.warmupCount)],
+      ],
+    ) + `<p class="muted">${esc(cs.source)}</p>`;
+  const s = report.scaling;
+  const scaling =
+    table(
+      ['', 'traditional', 'serverless'],
+      [
+        ['capacity', scalingText(report, 'traditional'), scalingText(report, 'serverless')],
+        ['429 throttled', count(s.traditional.throttled), count(s.serverless.throttled)],
+        ['5xx', count(s.traditional.serverErrors), count(s.serverless.serverErrors)],
+        ['connection errors + timeouts', count(s.traditional.connectionErrors), count(s.serverless.connectionErrors)],
+        ['failed requests', pct(s.traditional.errorRatePct), pct(s.serverless.errorRatePct)],
+      ],
+    ) + `<p class="muted">${MODELS.map((m) => esc(s[m].timelineSource)).join('<br>')}</p>`;
+  const effort =
+    `<p class="muted">Modelled: weights ${code(report.effort.weightsSource)}, ${report.effort.hoursPerPoint} h per point, $${report.effort.engineerHourlyRateUsd}/h.</p>` +
+    MODELS.map(
+      (m) =>
+        `<p><strong>${m}</strong>: score ${report.effort[m].score}, ${report.effort[m].hoursPerMonth} hours/month (${esc(money(report.effort[m].monthlyCost))}), from ${code(report.effort[m].stackSource)}</p>` +
+        table(['item', 'count', 'points', 'hours/month', 'evidence'], report.effort[m].items.map((i) => [i.label, String(i.count), String(i.points), String(i.hoursPerMonth), { html: i.evidence.map(code).join(' ') }])),
+    ).join('');
+  const p = report.provenance;
+  const provenance =
+    '<ul>' +
+    [
+      esc(p.label),
+      `Measured: ${MODELS.map((m) => `${code(p.results[m])} (run ${esc(p.runIds[m])}, ${p.measuredWindowS[m]} s measured)`).join(', ')}`,
+      `Priced: ${code(report.cost.pricing.snapshot)} (prices as of ${esc(report.cost.pricing.pricesAsOf)}, ${report.cost.pricing.ageDays} days old) × measured usage`,
+      ...p.modelledParameters.map((x) => `Modelled: ${esc(x.name)} = ${esc(x.value)} (${code(x.source)})`),
+      ...MODELS.flatMap((m) => report.cost[m].modelledUsage.map((u) => `Modelled usage (${m}): ${esc(u)}`)),
+      ...p.warnings.map((w) => `<span class="warn">⚠ ${esc(w)}</span>`),
+    ]
+      .map((li) => `<li>${li}</li>`)
+      .join('') +
+    '</ul>';
+  return { header, verdict, cost, latency, coldStarts, scaling, effort, provenance };
+}

@@ -1,0 +1,107 @@
+import { breakEvenText, count, figure, money, ms, pct, requests, scalingText, triple, winnerText } from '../format.js';
+import type { Report, ReportModel } from '../model.js';
+
+/** The report as GitHub-flavoured Markdown (a PR comment): tables, no HTML, no colours. */
+const MODELS: readonly ReportModel[] = ['traditional', 'serverless'];
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.map(esc).join(' | ')} |`, `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+export function renderMarkdown(report: Report): string {
+  const v = report.verdict;
+  const out: string[] = [];
+  out.push(`## archcompare: ${v.headline}`);
+  out.push(`Profile **${report.profile.name}** — ${report.profile.description}. ${report.provenance.label}.`);
+  out.push('### Verdict');
+  out.push(
+    table(
+      ['criterion', 'traditional', 'serverless', 'better', 'basis'],
+      v.criteria.map((c) => [c.label, figure(c.traditional.value, c.traditional.unit), figure(c.serverless.value, c.serverless.unit), winnerText(c.winner, c.marginPct), c.traditional.basis]),
+    ),
+  );
+  out.push(`**Flip:** ${v.flip}`);
+  out.push(v.reasons.map((r) => `- ${r}`).join('\n'));
+  out.push(`<sub>${v.rule}</sub>`);
+
+  out.push(`### Cost (USD/month, ${report.cost.region}, prices as of ${report.cost.pricing.pricesAsOf}${report.cost.freeTier ? ', free tier applied' : ''})`);
+  out.push(
+    table(
+      ['traffic', 'requests/month', 'avg req/s', 'traditional', 'serverless', 'cheaper'],
+      report.cost.levels.map((l) => [l.label, requests(l.requestsPerMonth), String(l.averageRps), money(l.traditional), money(l.serverless), l.cheaper]),
+    ),
+  );
+  out.push(`**Break-even:** ${breakEvenText(report)}.`);
+  out.push(
+    `Cost per 1M requests: traditional ${report.cost.traditional.costPerMillionRequests ? money(report.cost.traditional.costPerMillionRequests) : '–'}, serverless ${report.cost.serverless.costPerMillionRequests ? money(report.cost.serverless.costPerMillionRequests) : '–'}. ` +
+      `ASG sized at ${report.cost.capacityModel.value} req/s per instance (${report.cost.capacityModel.basis}: ${report.cost.capacityModel.source}).`,
+  );
+  for (const m of MODELS) {
+    out.push(`<details><summary>Top cost components · ${m} (${money(report.cost[m].totalMonthly)}/month)</summary>\n`);
+    out.push(table(['resource', 'component', 'quantity', 'unit price', 'monthly', 'price entry'], report.cost[m].topComponents.map((c) => [`\`${c.resource}\``, c.component, `${c.monthlyQuantity} ${c.unit}`, `$${c.unitPrice}`, money(c.monthlyCost), c.price])));
+    out.push('\n</details>');
+  }
+
+  out.push('### Latency (ms, p50 / p95 / p99)');
+  out.push(
+    table(
+      ['phase', 'target rate', 'traditional', 'serverless'],
+      [
+        ...report.latency.phases.map((p) => [p.highlighted ? `**${p.name}** (spike)` : p.name, p.targetRate, triple(p.traditional), triple(p.serverless)]),
+        ['all measured phases', '', triple(report.latency.overall.traditional), triple(report.latency.overall.serverless)],
+      ],
+    ),
+  );
+  if (MODELS.some((m) => report.latency.overall[m].corrected)) out.push('\\* coordinated-omission corrected: the generator fell behind its schedule.');
+
+  out.push('### Cold starts');
+  const cs = report.coldStarts;
+  out.push(
+    table(
+      ['', 'traditional', 'serverless'],
+      [
+        ['count (share of requests)', `${count(cs.traditional.count)} (${pct(cs.traditional.sharePct, 3)})`, `${count(cs.serverless.count)} (${pct(cs.serverless.sharePct, 3)})`],
+        ['init p50 / p95', `${ms(cs.traditional.initP50Ms)} / ${ms(cs.traditional.initP95Ms)}`, `${ms(cs.serverless.initP50Ms)} / ${ms(cs.serverless.initP95Ms)}`],
+        ['effect on per-second p95', cs.traditional.p95EffectMs === null ? '–' : `+${ms(cs.traditional.p95EffectMs)}`, cs.serverless.p95EffectMs === null ? '–' : `+${ms(cs.serverless.p95EffectMs)}`],
+        ['in warm-up (excluded)', count(cs.traditional.warmupCount), count(cs.serverless.warmupCount)],
+      ],
+    ),
+  );
+
+  out.push('### Scaling and errors');
+  const s = report.scaling;
+  out.push(
+    table(
+      ['', 'traditional', 'serverless'],
+      [
+        ['capacity', scalingText(report, 'traditional'), scalingText(report, 'serverless')],
+        ['429 throttled', count(s.traditional.throttled), count(s.serverless.throttled)],
+        ['5xx', count(s.traditional.serverErrors), count(s.serverless.serverErrors)],
+        ['connection errors + timeouts', count(s.traditional.connectionErrors), count(s.serverless.connectionErrors)],
+        ['failed requests', pct(s.traditional.errorRatePct), pct(s.serverless.errorRatePct)],
+      ],
+    ),
+  );
+
+  out.push(`### Operational effort (modelled: ${report.effort.weightsSource}, ${report.effort.hoursPerPoint} h per point)`);
+  for (const m of MODELS) {
+    const e = report.effort[m];
+    out.push(`**${m}**: score ${e.score}, ${e.hoursPerMonth} hours/month (${money(e.monthlyCost)} at $${report.effort.engineerHourlyRateUsd}/h)`);
+    out.push(table(['item', 'count', 'points', 'hours/month', 'evidence'], e.items.map((i) => [i.label, String(i.count), String(i.points), String(i.hoursPerMonth), i.evidence.map((a) => `\`${a}\``).join(', ')])));
+  }
+
+  out.push('### Data provenance');
+  out.push(
+    [
+      `- ${report.provenance.label}.`,
+      `- Measured: ${MODELS.map((m) => `\`${report.provenance.results[m]}\` (run ${report.provenance.runIds[m]}, ${report.provenance.measuredWindowS[m]} s measured)`).join(', ')}.`,
+      `- Priced: \`${report.cost.pricing.snapshot}\` (prices as of ${report.cost.pricing.pricesAsOf}, ${report.cost.pricing.ageDays} days old) × measured usage.`,
+      `- Modelled: ${report.provenance.modelledParameters.map((p) => `${p.name} = ${p.value} (${p.source})`).join('; ')}.`,
+      ...MODELS.flatMap((m) => report.cost[m].modelledUsage.map((u) => `- Modelled usage (${m}): ${u}.`)),
+      ...report.cost.notes.map((n) => `- Note: ${n}.`),
+      ...report.provenance.warnings.map((w) => `- ⚠ ${w}`),
+    ].join('\n'),
+  );
+  return `${out.join('\n\n')}\n`;
+}

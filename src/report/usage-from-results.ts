@@ -1,0 +1,201 @@
+import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
+import { extrapolateToMonth, modelledUsage, MODELLED, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from '../cost/measured-usage.js';
+import { block, num, str, type TerraformDocument, type TerraformResource } from '../cost/terraform.js';
+import { SECONDS_PER_MONTH } from '../cost/units.js';
+
+/**
+ * Adapter from bench results to the cost engine's MeasuredUsage (the cost API takes a measured-usage
+ * file, not bench results): the measured window's totals from the result and from the target's
+ * CloudWatch-shaped datapoints (Lambda invocations and duration, INIT time, DynamoDB consumed
+ * capacity, SQS messages, ASG instances), extrapolated with the engine's own extrapolateToMonth.
+ * What a bench run cannot see (bytes on the wire, access-log size) is a named modelled parameter.
+ */
+export const REPORT_MODELLED = {
+  /** Response bytes per API request: the cost engine's modelled default (src/cost/measured-usage.ts modelledUsage). */
+  bytesOutPerRequest: 2048,
+  bytesInPerRequest: 512,
+  /** API Gateway access-log line per request (the stack's JSON access-log format). */
+  accessLogBytesPerRequest: 150,
+} as const;
+
+export interface ModelUsage {
+  window: MeasuredWindow;
+  usage: MeasuredUsage;
+  /** The measured request rate (requests / wall seconds of the measured phases). */
+  requestsPerSecond: number;
+  /** Which parts came from modelled parameters instead of the run. */
+  modelled: string[];
+  /** requestsPerSecondPerInstance derived from the run, when the datapoints allow it. */
+  derivedInstanceCapacity?: { value: number; source: string };
+}
+
+export function measuredPhases(result: BenchResult) {
+  return result.phases.filter((p) => !p.warmup);
+}
+
+/** Wall seconds of the measured (non-warm-up) phases. */
+export function measuredWindowSeconds(result: BenchResult): number {
+  const s = measuredPhases(result).reduce((sum, p) => sum + p.durationS, 0);
+  return s > 0 ? s : result.durationS;
+}
+
+function inWindow(result: BenchResult, dps: MetricDatapoint[]): MetricDatapoint[] {
+  const phases = measuredPhases(result);
+  if (phases.length === 0) return dps;
+  const from = Date.parse(phases[0]!.startedAt);
+  const to = Date.parse(phases[phases.length - 1]!.endedAt);
+  return dps.filter((d) => {
+    const t = Date.parse(d.timestamp);
+    return t >= from && t < to;
+  });
+}
+
+/**
+ * Physical name (function_name, name) → Terraform resource name. Local and AWS names are
+ * "<app>-<run id>-<suffix>" with the deployment's run id, which need not be the synthesized one:
+ * match on the suffix after the synthesized run id, longest first.
+ */
+export function physicalNameMatcher(doc: TerraformDocument, type: string, attribute: string): (physical: string) => string | undefined {
+  const candidates = doc.resources
+    .filter((r) => r.type === type)
+    .map((r: TerraformResource) => {
+      const name = str(r.values, attribute);
+      const runId = str((r.values.tags ?? {}) as Record<string, unknown>, 'archcompare:run-id');
+      const tail = name && runId && name.includes(`-${runId}-`) ? name.slice(name.indexOf(`-${runId}-`) + runId.length + 2) : (name ?? r.name.replace(/_/g, '-'));
+      return { resource: r.name, name, tail };
+    })
+    .sort((a, b) => b.tail.length - a.tail.length);
+  return (physical) => candidates.find((c) => c.name === physical)?.resource ?? candidates.find((c) => physical === c.tail || physical.endsWith(`-${c.tail}`))?.resource;
+}
+
+function sumBy(dps: MetricDatapoint[], metric: string, dimension: string, resolve: (physical: string) => string | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of dps) {
+    if (d.metric !== metric) continue;
+    const physical = d.dimensions[dimension];
+    const name = physical === undefined ? undefined : resolve(physical);
+    if (name) out.set(name, (out.get(name) ?? 0) + d.value);
+  }
+  return out;
+}
+
+function median(values: number[]): number | undefined {
+  if (!values.length) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Requests/s one instance serves at the policy's target CPU, from per-period request counts, instances and CPU. */
+function instanceCapacity(result: BenchResult, dps: MetricDatapoint[], doc: TerraformDocument): number | undefined {
+  const policy = doc.resources.find((r) => r.type === 'aws_autoscaling_policy');
+  const target = num(block(policy?.values ?? {}, 'target_tracking_configuration'), 'target_value');
+  if (target === undefined) return undefined;
+  const byTime = new Map<string, { requests?: number; instances?: number; cpu?: number }>();
+  const at = (ts: string) => byTime.get(ts) ?? (byTime.set(ts, {}), byTime.get(ts)!);
+  for (const d of dps) {
+    if (d.metric === 'RequestCount') at(d.timestamp).requests = (at(d.timestamp).requests ?? 0) + d.value;
+    else if (d.metric === 'GroupInServiceInstances') at(d.timestamp).instances = d.value;
+    else if (d.metric === 'CPUUtilization' && d.dimensions.AutoScalingGroupName !== undefined) at(d.timestamp).cpu = d.value;
+  }
+  const times = [...byTime.keys()].sort();
+  const period = times.length > 1 ? (Date.parse(times[1]!) - Date.parse(times[0]!)) / 1000 : undefined;
+  if (!period || period <= 0) return undefined;
+  const samples: number[] = [];
+  for (const t of times) {
+    const p = byTime.get(t)!;
+    // Low CPU says little about the slope: keep periods doing real work.
+    if (p.requests && p.instances && p.cpu && p.cpu >= 20) samples.push((p.requests / period / p.instances) * (target / p.cpu));
+  }
+  const m = median(samples);
+  return m !== undefined ? Math.round(m * 10) / 10 : undefined;
+}
+
+export function usageFromResult(result: BenchResult, doc: TerraformDocument, source: string): ModelUsage {
+  const windowSeconds = measuredWindowSeconds(result);
+  const requests = result.totals.requests;
+  const dps = inWindow(result, result.scalingTimeline.datapoints);
+  const modelled: string[] = [
+    `bytes per request (${REPORT_MODELLED.bytesOutPerRequest} out, ${REPORT_MODELLED.bytesInPerRequest} in) and access-log bytes (${REPORT_MODELLED.accessLogBytesPerRequest}/request): src/report/usage-from-results.ts REPORT_MODELLED`,
+  ];
+  const window: MeasuredWindow = {
+    source,
+    windowSeconds,
+    requests,
+    bytesOut: requests * REPORT_MODELLED.bytesOutPerRequest,
+    bytesIn: requests * REPORT_MODELLED.bytesInPerRequest,
+    accessLogBytes: requests * REPORT_MODELLED.accessLogBytesPerRequest,
+  };
+  let derivedInstanceCapacity: ModelUsage['derivedInstanceCapacity'];
+  if (result.model === 'serverless') {
+    const fn = physicalNameMatcher(doc, 'aws_lambda_function', 'function_name');
+    const invocations = sumBy(dps, 'Invocations', 'FunctionName', fn);
+    const duration = sumBy(dps, 'Duration', 'FunctionName', fn);
+    const init = sumBy(dps, 'init_duration', 'function_name', fn);
+    const totalInit = [...init.values()].reduce((a, b) => a + b, 0);
+    const cold = result.totals.coldStarts;
+    if (invocations.size > 0) {
+      // Cold starts per function are not in the datapoints (Sums only): share the measured count by INIT time.
+      window.lambda = Object.fromEntries(
+        [...invocations].map(([name, n]) => [
+          name,
+          {
+            invocations: n,
+            meanDurationMs: n > 0 ? (duration.get(name) ?? 0) / n : 0,
+            coldStarts: totalInit > 0 ? (cold.count * (init.get(name) ?? 0)) / totalInit : 0,
+            meanInitMs: cold.initMs.mean,
+          },
+        ]),
+      );
+    } else modelled.push('Lambda invocations and durations: no AWS/Lambda datapoints in the run, modelled mix (src/cost/measured-usage.ts modelledUsage)');
+    const table = physicalNameMatcher(doc, 'aws_dynamodb_table', 'name');
+    const rcu = sumBy(dps, 'ConsumedReadCapacityUnits', 'TableName', table);
+    const wcu = sumBy(dps, 'ConsumedWriteCapacityUnits', 'TableName', table);
+    if (rcu.size + wcu.size > 0)
+      window.dynamoDb = Object.fromEntries([...new Set([...rcu.keys(), ...wcu.keys()])].map((t) => [t, { readRequestUnits: rcu.get(t) ?? 0, writeRequestUnits: wcu.get(t) ?? 0 }]));
+    else modelled.push('DynamoDB request units: no AWS/DynamoDB datapoints in the run, modelled mix');
+    const queue = physicalNameMatcher(doc, 'aws_sqs_queue', 'name');
+    const sqs = new Map<string, number>();
+    for (const metric of ['NumberOfMessagesSent', 'NumberOfMessagesReceived', 'NumberOfMessagesDeleted'])
+      for (const [q, n] of sumBy(dps, metric, 'QueueName', queue)) sqs.set(q, (sqs.get(q) ?? 0) + n);
+    if (sqs.size) window.sqs = Object.fromEntries([...sqs].map(([q, n]) => [q, { requests: n }]));
+  } else {
+    const inService = dps.filter((d) => d.metric === 'GroupInServiceInstances').map((d) => d.value);
+    if (inService.length) window.instances = { average: inService.reduce((a, b) => a + b, 0) / inService.length, peak: Math.max(...inService) };
+    else modelled.push('instance count: no GroupInServiceInstances datapoints, sized by the capacity model');
+    const capacity = instanceCapacity(result, dps, doc);
+    if (capacity !== undefined) {
+      window.requestsPerSecondPerInstance = capacity;
+      derivedInstanceCapacity = { value: capacity, source: `${source} (RequestCount / GroupInServiceInstances x target CPU / CPUUtilization, median of busy periods)` };
+    }
+  }
+  let usage = extrapolateToMonth(window);
+  if (result.model === 'serverless' && !window.lambda) {
+    // Fill the unmeasured parts from the engine's modelled mix at the measured traffic.
+    const m = modelledUsage(usage.requestsPerMonth);
+    usage = { ...usage, lambda: m.lambda, dynamoDb: window.dynamoDb ? usage.dynamoDb : m.dynamoDb, sqs: window.sqs ? usage.sqs : m.sqs };
+  }
+  return { window, usage, requestsPerSecond: windowSeconds > 0 ? requests / windowSeconds : 0, modelled, ...(derivedInstanceCapacity ? { derivedInstanceCapacity } : {}) };
+}
+
+/**
+ * One usage for pricing both stacks at the same traffic: the serverless run's per-function,
+ * per-table and per-queue usage, the traditional run's instance level and per-instance capacity,
+ * at the mean of the two runs' measured request rates (the same profile drove both). The engine
+ * reads only the keys each resource type needs, so the two never mix.
+ */
+export function comparisonUsage(traditional: ModelUsage, serverless: ModelUsage): MeasuredUsage {
+  const requestsPerMonth = ((traditional.requestsPerSecond + serverless.requestsPerSecond) / 2) * SECONDS_PER_MONTH;
+  const sls = scaleMeasuredUsage(serverless.usage, requestsPerMonth);
+  return {
+    ...sls,
+    kind: 'measured',
+    source: `traditional: ${traditional.usage.source}; serverless: ${serverless.usage.source}`,
+    requestsPerMonth,
+    ...(traditional.usage.instances ? { instances: traditional.usage.instances } : {}),
+    ...(traditional.usage.requestsPerSecondPerInstance ? { requestsPerSecondPerInstance: traditional.usage.requestsPerSecondPerInstance } : {}),
+    natGbPerMonth: traditional.usage.natGbPerMonth,
+  };
+}
+
+export { MODELLED as COST_MODELLED };
