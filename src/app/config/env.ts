@@ -76,6 +76,8 @@ export const LambdaEnvSchema = withSecret(
      * dynalite), `auto` = transactions, falling back to `off` if the server does not know them.
      */
     DYNAMODB_TRANSACTIONS: z.preprocess(emptyAsUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+    /** Seconds an execution environment reuses its catalog read for text search (0: read on every search). */
+    SEARCH_SNAPSHOT_SECONDS: int(0, 3600).default(60),
   }),
 );
 export type LambdaEnv = z.output<typeof LambdaEnvSchema>;

@@ -168,10 +168,31 @@ const toProduct = (i: Item): Product => ({
 const productItem = (p: Product): Item => ({ ...key.product(p.id), gsi1pk: `CATEGORY#${p.category}`, gsi1sk: priceSortKey(p.priceCents, p.id), ...p, searchText: searchText(p) });
 
 export class DynamoProductRepository implements ProductRepository {
+  /** One read of the whole catalog shared by this environment's searches until it is `searchSnapshotSeconds` old. */
+  private snapshot?: { loadedAtMs: number; products: Promise<Product[]> };
+
   constructor(
     private readonly doc: Doc,
     private readonly table: string,
+    /**
+     * DynamoDB has no text index: a search must read the catalog. Serverless shops cache that read per
+     * execution environment (warm environments serve many searches) instead of paying a full read, in
+     * latency and read units, on every search. 0 reads the catalog on every search.
+     */
+    private readonly searchSnapshotSeconds = 0,
+    private readonly nowMs: () => number = Date.now,
   ) {}
+
+  private catalogSnapshot(categories: Array<{ name: string }>): Promise<Product[]> {
+    const fresh = this.snapshot && this.nowMs() - this.snapshot.loadedAtMs < this.searchSnapshotSeconds * 1000;
+    if (this.snapshot && fresh) return this.snapshot.products;
+    const everything: ProductQuery = { page: 1, pageSize: 1 };
+    const products = Promise.all(categories.map((c) => queryAll(this.doc, this.categoryQuery(c.name, everything)))).then((pages) => pages.flat().map(toProduct));
+    // A failed read is not cached: the next search tries again.
+    products.catch(() => (this.snapshot = undefined));
+    this.snapshot = { loadedAtMs: this.nowMs(), products };
+    return products;
+  }
 
   /** The key-ordered read of one category, with the price range as a key condition. */
   private categoryQuery(category: string, q: ProductQuery): QueryCommandInput {
@@ -198,6 +219,15 @@ export class DynamoProductRepository implements ProductRepository {
     const categories = q.category !== undefined ? counted.filter((c) => c.name === q.category) : counted;
     const offset = (q.page - 1) * q.pageSize;
 
+    if (q.q !== undefined && this.searchSnapshotSeconds > 0) {
+      const needle = q.q.toLowerCase();
+      const lo = q.minPrice ?? 0;
+      const hi = q.maxPrice ?? Number.MAX_SAFE_INTEGER;
+      const matches = (await this.catalogSnapshot(counted))
+        .filter((p) => (q.category === undefined || p.category === q.category) && p.priceCents >= lo && p.priceCents <= hi && searchText(p).includes(needle))
+        .sort(compareProducts);
+      return { items: matches.slice(offset, offset + q.pageSize), total: matches.length };
+    }
     if (q.q !== undefined) {
       // Text search reads every product of the categories in range (DynamoDB has no text index; on AWS
       // a search service would take this). Matches are few, so they are ordered and paged here.
@@ -524,12 +554,12 @@ export class DynamoPaymentRepository implements PaymentRepository {
 }
 
 /** The repositories of the tables given (a Lambda function gets only the tables its role allows). */
-export function createDynamoStore(doc: Doc, tables: TableNames, reservation: StockReservation = 'auto') {
+export function createDynamoStore(doc: Doc, tables: TableNames, reservation: StockReservation = 'auto', options: { searchSnapshotSeconds?: number } = {}) {
   const users = tables.users ? new DynamoUserRepository(doc, tables.users) : undefined;
   return {
     users,
     loginThrottle: users,
-    products: tables.products ? new DynamoProductRepository(doc, tables.products) : undefined,
+    products: tables.products ? new DynamoProductRepository(doc, tables.products, options.searchSnapshotSeconds) : undefined,
     carts: tables.carts ? new DynamoCartRepository(doc, tables.carts) : undefined,
     // The payments function and the orders consumer read and move orders but never place them.
     orders: tables.orders ? new DynamoOrderRepository(doc, { orders: tables.orders, products: tables.products, carts: tables.carts }, reservation) : undefined,

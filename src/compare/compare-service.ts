@@ -1,0 +1,164 @@
+import type { BenchProgress } from '../bench/harness.js';
+import type { Model, StackConfigInput } from '../config/stack-config.js';
+import type { ProgressSink } from '../deploy/progress.js';
+import { UserError } from '../errors.js';
+import { readRegistry, stateRoot, type Target } from '../state/registry.js';
+import { initialSteps, skipRemaining, updateStep, type PipelineStep } from './pipeline.js';
+
+/**
+ * `archcompare compare`: deploy both models, bench both with the same profile, report, and
+ * destroy — always, on success, failure or Ctrl-C. The deploy/bench/report/destroy services do
+ * the work; this only sequences them and keeps the step list the view shows.
+ */
+
+export interface CompareRequest {
+  profile: string;
+  target: Target;
+  models: Model[];
+  configFile?: string;
+  overrides?: StackConfigInput;
+  timeScale?: number;
+  db?: 'embedded' | 'system';
+  region?: string;
+  awsProfile?: string;
+  endpointUrl?: string;
+  format: 'ink' | 'text' | 'json' | 'md' | 'html';
+  /** Terminal width and colours for the ink/text layouts. */
+  columns?: number;
+  color?: boolean;
+  /** Aborted on Ctrl-C: the running step stops cleanly, the rest is skipped, teardown still runs. */
+  signal: AbortSignal;
+  onSteps: (steps: PipelineStep[]) => void;
+  onBench?: (p: BenchProgress) => void;
+  root?: string;
+}
+
+export interface CompareOutcome {
+  steps: PipelineStep[];
+  timeScale?: number;
+  benchRunId?: string;
+  /** The rendered report (absent when the pipeline failed before it). */
+  rendered?: string;
+  report?: unknown;
+  error?: Error;
+}
+
+const aborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+
+function stepProgress(set: (detail: string) => void): ProgressSink {
+  return {
+    step: (name) => set(name),
+    update: (u) => set(u.total ? `${u.done ?? 0}/${u.total} ${u.current ?? ''}`.trim() : (u.note ?? u.current ?? '')),
+    log: () => {},
+  };
+}
+
+export async function compare(req: CompareRequest): Promise<CompareOutcome> {
+  const root = req.root ?? stateRoot();
+  const busy = (await readRegistry(root)).filter((d) => req.models.includes(d.model));
+  if (busy.length) {
+    throw new UserError(
+      `${busy.map((d) => d.model).join(' and ')} ${busy.length > 1 ? 'are' : 'is'} already deployed`,
+      'compare deploys and destroys its own copies: run `archcompare destroy --all` first, or bench the existing deployments with `archcompare bench`',
+    );
+  }
+  // Resolved first: a bad profile fails before anything is deployed, and one time scale serves both
+  // the deployments' modelled delays and the bench's phase durations.
+  const { resolveProfile } = await import('../bench/profiles.js');
+  const { profile } = await resolveProfile(req.profile);
+  const timeScale = req.timeScale ?? (req.target === 'local' ? (profile.timeScale ?? 1) : 1);
+  let steps = initialSteps(req.models);
+  const set = (id: string, patch: Partial<PipelineStep>) => {
+    steps = updateStep(steps, id, patch);
+    req.onSteps(steps);
+  };
+  req.onSteps(steps);
+
+  const { deploy, destroy } = await import('../deploy/deploy-service.js');
+  const deployed: Model[] = [];
+  const outcome: CompareOutcome = { steps, timeScale };
+  try {
+    // Both at once: they use different ports locally and independent stacks on AWS.
+    const results = await Promise.allSettled(
+      req.models.map(async (model) => {
+        set(`deploy:${model}`, { status: 'running' });
+        try {
+          const record = await deploy({
+            model,
+            target: req.target,
+            configFile: req.configFile,
+            overrides: req.overrides,
+            timeScale,
+            db: req.db,
+            region: req.region,
+            profile: req.awsProfile,
+            endpointUrl: req.endpointUrl,
+            progress: stepProgress((detail) => set(`deploy:${model}`, { detail })),
+            interrupted: aborted(req.signal),
+            root,
+          });
+          deployed.push(model);
+          set(`deploy:${model}`, { status: 'done', detail: record.url });
+        } catch (err) {
+          // A failed deploy may still have created things: it is torn down with the rest.
+          deployed.push(model);
+          set(`deploy:${model}`, { status: 'failed', detail: (err as Error).message.split('\n')[0] });
+          throw err;
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (req.signal.aborted) throw new UserError('compare interrupted', 'run it again; everything it deployed has been destroyed', 130);
+
+    const { bench } = await import('../bench/bench-service.js');
+    let benchModel: Model | undefined;
+    const benched = await bench({
+      profile: req.profile,
+      models: req.models,
+      timeScale,
+      signal: req.signal,
+      stateRoot: root,
+      onProgress: (p) => {
+        const model = p.model as Model;
+        if (model !== benchModel) {
+          if (benchModel) set(`bench:${benchModel}`, { status: 'done' });
+          benchModel = model;
+          set(`bench:${model}`, { status: 'running' });
+        }
+        req.onBench?.(p);
+        if (p.stage === 'phase') set(`bench:${model}`, { detail: `${p.phase} ${p.phaseIndex + 1}/${p.phaseCount} · ${p.currentRps.toFixed(0)}/${p.targetRps.toFixed(0)} req/s · p95 ${p.p95Ms.toFixed(1)} ms · errors ${p.errors} · 429 ${p.throttled} · cold ${p.coldStarts}` });
+      },
+    });
+    outcome.benchRunId = benched.runId;
+    for (const r of benched.results) {
+      const model = r.model as Model;
+      set(`bench:${model}`, { status: r.partial ? 'failed' : 'done', detail: `${r.partial ? 'partial · ' : ''}results ${benched.runId}` });
+    }
+    if (req.signal.aborted) throw new UserError('compare interrupted; partial bench results were kept', `see them with \`archcompare report --run ${benched.runId}\``, 130);
+
+    set('report', { status: 'running' });
+    const reportModule = await import('../report/index.js');
+    // The same config the stacks were deployed from, so the report prices what was measured.
+    const inputs = await reportModule.loadReportInputs({ runId: benched.runId, root, configFile: req.configFile, region: req.region });
+    const report = reportModule.buildReport(inputs);
+    outcome.report = report;
+    outcome.rendered = reportModule.renderReport(report, req.format, { columns: req.columns, color: req.color });
+    set('report', { status: 'done', detail: `run ${benched.runId}` });
+  } catch (err) {
+    outcome.error = err as Error;
+    steps = skipRemaining(steps);
+    req.onSteps(steps);
+  } finally {
+    set('destroy', { status: 'running' });
+    try {
+      await destroy({ models: deployed, progress: stepProgress((detail) => set('destroy', { detail })), root });
+      set('destroy', { status: 'done', detail: deployed.length ? `nothing left of ${deployed.join(', ')}` : 'nothing was deployed' });
+    } catch (err) {
+      set('destroy', { status: 'failed', detail: (err as Error).message.split('\n')[0] });
+      outcome.error ??= err as Error;
+    }
+  }
+  outcome.steps = steps;
+  return outcome;
+}
