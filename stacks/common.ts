@@ -1,4 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { Aspects, LocalBackend, TerraformStack, type IAspect, type TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Model, ResolvedStackConfig } from '../src/config/stack-config.js';
@@ -65,4 +69,35 @@ export function assumeRolePolicy(service: string): string {
 export function atAddress<T extends TerraformResource>(resource: T, name: string): T {
   resource.overrideLogicalId(name);
   return resource;
+}
+
+/**
+ * A bucket nobody outside the account can read: every public access path blocked, SSE on, and
+ * emptied on destroy (a benchmark deployment leaves nothing behind). Resources at `<name>`,
+ * `<name>_private`, `<name>_encryption`.
+ */
+export function addPrivateBucket(stack: TerraformStack, name: string, bucketName: string): S3Bucket {
+  const bucket = new S3Bucket(stack, name, { bucket: bucketName, forceDestroy: true });
+  new S3BucketPublicAccessBlock(stack, `${name}_private`, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketServerSideEncryptionConfigurationA(stack, `${name}_encryption`, {
+    bucket: bucket.id,
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  });
+  return bucket;
+}
+
+/** The JWT signing key: the secret is created empty and the deploy step writes a random value. */
+export function addJwtSecret(stack: TerraformStack, config: ResolvedStackConfig): SecretsmanagerSecret {
+  return new SecretsmanagerSecret(stack, 'jwt', {
+    name: `${namePrefix(config)}-jwt`,
+    description: 'JWT signing key of the shop API (value written at deploy time)',
+    // Deleted at once on destroy: a recovery window would keep the name (and the run) alive for days.
+    recoveryWindowInDays: 0,
+  });
 }

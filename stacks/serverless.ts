@@ -14,16 +14,12 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
 import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config/index.js';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { artifactPaths, LAMBDA_HANDLER } from '../src/build/artifacts.js';
 import { SERVERLESS_FUNCTIONS, type ResolvedStackConfig, type ServerlessFunction } from '../src/config/stack-config.js';
-import { assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson } from './common.js';
+import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson } from './common.js';
 
 export const TABLES = ['users', 'products', 'carts', 'orders', 'payments'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -86,18 +82,7 @@ export class ServerlessStack extends TerraformStack {
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: s.ordersMaxReceiveCount }),
     }), 'orders');
 
-    const assets = new S3Bucket(this, 'assets', { bucket: `${prefix}-assets`, forceDestroy: true });
-    new S3BucketPublicAccessBlock(this, 'assets_private', {
-      bucket: assets.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'assets_encryption', {
-      bucket: assets.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
+    const assets = addPrivateBucket(this, 'assets', `${prefix}-assets`);
 
     const userPool = new CognitoUserPool(this, 'main', {
       name: `${prefix}-users`,
@@ -115,12 +100,7 @@ export class ServerlessStack extends TerraformStack {
       preventUserExistenceErrors: 'ENABLED',
     });
 
-    // The JWT signing key: the secret is created empty; the deploy step writes a random value.
-    const jwtSecret = new SecretsmanagerSecret(this, 'jwt', {
-      name: `${prefix}-jwt`,
-      description: 'JWT signing key of the shop API (value written at deploy time)',
-      recoveryWindowInDays: 0,
-    });
+    const jwtSecret = addJwtSecret(this, config);
 
     const api = new Apigatewayv2Api(this, 'http', {
       name: `${prefix}-api`,

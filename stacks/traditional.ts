@@ -18,9 +18,6 @@ import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway/index.js';
 import { Route } from '@cdktf/provider-aws/lib/route/index.js';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table/index.js';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
@@ -31,7 +28,7 @@ import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformStack } from '
 import type { Construct } from 'constructs';
 import { artifactPaths, SERVER_START_COMMAND } from '../src/build/artifacts.js';
 import { instanceArchitecture, type ResolvedStackConfig } from '../src/config/stack-config.js';
-import { assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
+import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
 
 /**
  * Servers: an internet-facing ALB in two public subnets, app-server instances of an Auto Scaling
@@ -166,12 +163,7 @@ function addDatabase(stack: Stack, config: ResolvedStackConfig, privateSubnets: 
     skipFinalSnapshot: true,
     applyImmediately: true,
   }), 'main');
-  // The JWT signing key: the secret is created empty; the deploy step writes a random value.
-  const jwtSecret = new SecretsmanagerSecret(stack, 'jwt', {
-    name: `${prefix}-jwt`,
-    description: 'JWT signing key of the shop API (value written at deploy time)',
-    recoveryWindowInDays: 0,
-  });
+  const jwtSecret = addJwtSecret(stack, config);
   return { db, jwtSecret };
 }
 
@@ -276,18 +268,7 @@ function addCompute(
   const t = config.traditional;
   const arch = instanceArchitecture(t.instanceType);
 
-  const bucket = new S3Bucket(stack, 'artifacts', { bucket: `${prefix}-artifacts`, forceDestroy: true });
-  new S3BucketPublicAccessBlock(stack, 'artifacts_private', {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
-  new S3BucketServerSideEncryptionConfigurationA(stack, 'artifacts_encryption', {
-    bucket: bucket.id,
-    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-  });
+  const bucket = addPrivateBucket(stack, 'artifacts', `${prefix}-artifacts`);
   const bundle = new TerraformAsset(stack, 'server_bundle_asset', { path: artifactPaths.serverTarball(), type: AssetType.FILE });
   const bundleObject = new S3Object(stack, 'server_bundle', {
     bucket: bucket.id,

@@ -1,5 +1,6 @@
 import type { ProductRepository } from './core/ports.js';
 import type { Product } from './core/schemas.js';
+import { seededRandom } from '../seeded-random.js';
 
 export const DEFAULT_CATALOG_SIZE = 10_000;
 
@@ -21,24 +22,13 @@ const NOUNS: Record<(typeof SEED_CATEGORIES)[number], string[]> = {
   toys: ['puzzle', 'kite', 'robot kit', 'board game', 'plush bear'],
 };
 
-/** mulberry32: a tiny seeded PRNG, so the same N always yields the same catalog on both stores. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** N products across the seed categories; product i is the same whatever N is. */
 export function generateCatalog(n = DEFAULT_CATALOG_SIZE): Product[] {
   if (!Number.isInteger(n) || n < 0 || n > 10_000_000) throw new RangeError(`catalog size must be an integer 0..10,000,000, got ${n}`);
   const products: Product[] = [];
   for (let i = 1; i <= n; i += 1) {
-    const rand = prng(i * 2654435761);
+    const rand = seededRandom(i * 2654435761);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const category = pick(SEED_CATEGORIES);
     const adjective = pick(ADJECTIVES);

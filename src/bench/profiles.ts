@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ZodError } from 'zod';
 import { describeZodIssue, UserError } from '../errors.js';
+import { readDataFile } from '../files.js';
 import { type Profile, ProfileSchema } from './profile-schema.js';
 
 /** The package's own benchmarks/profiles directory (works from src/ under tsx and from dist/). */
@@ -45,20 +45,7 @@ export function parseProfile(data: unknown, source: string): Profile {
 }
 
 export async function readProfileFile(file: string): Promise<Profile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserError(`profile file ${file} cannot be read`, "check the path, or run 'archcompare profiles' to list the shipped profiles");
-  }
-  let data: unknown;
-  try {
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` line ${err.linePos[0].line}` : '';
-    const first = (err as Error).message.split('\n')[0];
-    throw new UserError(`${file}:${where} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${first})`, 'fix the syntax at that line');
-  }
+  const data = await readDataFile(file, 'profile file', "check the path, or run 'archcompare profiles' to list the shipped profiles");
   return parseProfile(data, file);
 }
 

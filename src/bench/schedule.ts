@@ -131,17 +131,6 @@ export function totalDurationS(phases: PlannedPhase[]): number {
   return phases.reduce((s, p) => s + p.durationS, 0);
 }
 
-/** Seeded PRNG (mulberry32): runs are reproducible for a given seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function pickJourney(mix: JourneyMix, random: () => number): JourneyName {
   const entries = Object.entries(mix).filter(([, w]) => (w ?? 0) > 0) as [JourneyName, number][];
@@ -155,3 +144,5 @@ export function pickJourney(mix: JourneyMix, random: () => number): JourneyName 
 }
 
 export type { Phase };
+
+export { seededRandom } from '../seeded-random.js';

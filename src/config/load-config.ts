@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { UserError, zodUserError } from '../errors.js';
+import { zodUserError } from '../errors.js';
+import { readDataFile } from '../files.js';
 import { StackConfigSchema, type ResolvedStackConfig, type StackConfigInput } from './stack-config.js';
 
 /** A fresh run id: a letter first (resource names), then random base-36. */
@@ -15,20 +14,7 @@ export function newRunId(): string {
  * A bad value names the file, the field and the fix; a missing runId gets a fresh one.
  */
 export async function loadStackConfig(file?: string, overrides: StackConfigInput = {}): Promise<ResolvedStackConfig> {
-  let fromFile: unknown = {};
-  if (file) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      throw new UserError(`config file ${file} cannot be read`, 'pass an existing YAML or JSON file to --config');
-    }
-    try {
-      fromFile = parseYaml(text) ?? {};
-    } catch (err) {
-      throw new UserError(`config file ${file} is not valid YAML/JSON (${(err as Error).message.split('\n')[0]})`, 'fix the syntax at that line');
-    }
-  }
+  const fromFile = file ? await readDataFile(file, 'config file', 'pass an existing YAML or JSON file to --config') : {};
   const merged = deepMerge(fromFile, overrides);
   const parsed = StackConfigSchema.safeParse(merged);
   if (!parsed.success) {

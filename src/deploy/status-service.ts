@@ -1,9 +1,10 @@
+import type { LocalStatus } from '../local/index.js';
 import { loadLocalTarget } from './local-target.js';
 import { readRegistry, stateRoot, type DeploymentRecord } from '../state/registry.js';
 
 export interface DeploymentStatus extends DeploymentRecord {
   /** Local deployments: what the supervisor reports now (instances, environments), or that it died. */
-  live?: unknown;
+  live?: LocalStatus;
   /** The same, as lines for people. */
   liveLines?: string[];
 }
@@ -15,7 +16,7 @@ export async function deploymentStatus(root = stateRoot()): Promise<DeploymentSt
       if (r.target !== 'local') return r;
       const local = await loadLocalTarget();
       const live = await local.localStatus(r);
-      return { ...r, live, liveLines: local.formatLocalStatus(live as never) };
+      return { ...r, live, liveLines: local.formatLocalStatus(live) };
     }),
   );
 }

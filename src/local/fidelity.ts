@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import YAML from 'yaml';
 import defaultsDocument from './fidelity-defaults.json' with { type: 'json' };
 import { UserError, zodUserError } from '../errors.js';
+import { readDataFile } from '../files.js';
 
 /**
  * The modelled numbers of the local target (what one machine cannot do like AWS), validated with zod.
@@ -80,18 +79,7 @@ export function resolveFidelity(overrides: unknown, source = 'fidelity overrides
 /** Reads a YAML or JSON file of { parameterName: value } overrides. */
 export async function loadFidelity(file?: string): Promise<FidelityValues> {
   if (!file) return DEFAULT_FIDELITY;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserError(`fidelity file ${file} cannot be read`, 'pass an existing YAML or JSON file of { parameterName: value }');
-  }
-  let parsed: unknown;
-  try {
-    parsed = YAML.parse(text);
-  } catch (err) {
-    throw new UserError(`fidelity file ${file} is not valid YAML/JSON (${(err as Error).message.split('\n')[0]})`, 'fix the syntax');
-  }
+  const parsed = await readDataFile(file, 'fidelity file', 'pass an existing YAML or JSON file of { parameterName: value }');
   return resolveFidelity(parsed, `fidelity file ${file}`);
 }
 

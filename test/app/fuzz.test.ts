@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROUTES, type RouteDef } from '../../src/app/http/routes.js';
 import { embeddedPostgresUnavailable } from './harness/postgres.js';
 import { seed, startLambdaRuntime, startServerRuntime, type AppUnderTest, type RequestOptions } from './harness/runtimes.js';
+import { seededRandom } from '../../src/seeded-random.js';
 
 /**
  * Every route with malformed JSON, wrong types, huge bodies, odd path/query values and unicode, on both
@@ -24,16 +25,6 @@ const encode = (v: string) => {
   }
 };
 
-/** A tiny seeded PRNG so a failure reproduces. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fieldsOf(schema: z.ZodType | undefined): string[] {
   const shape = (schema as unknown as { shape?: Record<string, unknown> } | undefined)?.shape;
@@ -74,7 +65,7 @@ function fuzzSuite(label: string, start: () => Promise<AppUnderTest>): void {
 
     for (const route of ROUTES) {
       it(`${route.method.toUpperCase()} ${route.path}: no 5xx, JSON errors, keeps serving`, async () => {
-        const rand = prng([...route.path].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) >>> 0);
+        const rand = seededRandom([...route.path].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) >>> 0);
         const cases = fuzzCases(route, token, rand);
         for (const c of cases) {
           const res = await app.request(route.method.toUpperCase(), c.path, c.options);
