@@ -70,6 +70,8 @@ async function deployLocally(req: DeployRequest & { config: Awaited<ReturnType<t
       fidelityFile: req.fidelityFile,
       onProgress: (line) => progress.update({ note: line, current: line }),
     });
+    // If interrupted, the start is abandoned (destroy stops it); its later failure must not go unhandled.
+    started.catch(() => undefined);
     const result = await Promise.race([
       started,
       req.interrupted?.then(() => {

@@ -58,7 +58,7 @@ export async function startKnownServer(opts: KnownServerOptions = {}): Promise<K
           });
           res.end(JSON.stringify(body));
         };
-        if (opts.delayMs) setTimeout(reply, opts.delayMs);
+        if (opts.delayMs) replyAfter(opts.delayMs, reply);
         else reply();
       };
       const url = new URL(req.url ?? '/', 'http://x');
@@ -155,4 +155,18 @@ export async function startKnownServer(opts: KnownServerOptions = {}): Promise<K
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * At least `ms` by the high-resolution clock. setTimeout counts from the event loop's cached time, so it
+ * can fire up to ~1 ms early: the injected delay must be a true lower bound for the latency tests.
+ */
+function replyAfter(ms: number, reply: () => void): void {
+  const due = performance.now() + ms;
+  const check = () => {
+    const left = due - performance.now();
+    if (left <= 0) reply();
+    else setTimeout(check, Math.max(1, Math.ceil(left)));
+  };
+  setTimeout(check, ms);
 }
