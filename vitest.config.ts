@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * local scaling) run first and one file at a time, so the terraform round trips and database
  * suites of the second phase cannot steal their CPU on a 2-core machine.
  */
-const TIMING_SENSITIVE = ['test/bench/harness.test.ts', 'test/local/**/*.e2e.test.ts'];
+const TIMING_SENSITIVE = ['test/bench/harness.test.ts', 'test/local/lambda-runtime.test.ts', 'test/local/**/*.e2e.test.ts'];
 
 export default defineConfig({
   test: {

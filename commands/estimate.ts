@@ -12,11 +12,13 @@ export default class Estimate extends BaseCommand {
     '<%= config.bin %> estimate --model serverless --requests-per-month 50000000',
     '<%= config.bin %> estimate --model traditional --usage usage.yml --format json',
     '<%= config.bin %> estimate --plan plan.json --region eu-west-1',
+    '<%= config.bin %> estimate --results latest   # usage measured by the last bench run of both models',
   ];
   static override flags = {
     model: Flags.string({ char: 'm', options: [...MODELS], description: 'One model (default: both, with the break-even traffic).' }),
     usage: Flags.string({ char: 'u', description: 'Infracost-format usage file (version: 0.1, resource_usage keyed by address).' }),
     measured: Flags.string({ description: 'Measured usage (MeasuredUsage JSON from a bench run) instead of a usage file.' }),
+    results: Flags.string({ description: 'Usage measured by a bench run: its run id, or "latest" (the newest run with every model asked for).' }),
     'requests-per-month': Flags.string({ char: 'r', description: 'API traffic to price at (default: the usage’s own, else 10,000,000).' }),
     region: Flags.string({ description: 'AWS region whose prices to use (default: the config’s or the plan’s, else us-east-1).' }),
     format: Flags.string({ char: 'f', options: ['table', 'json'], default: 'table', description: 'table (Ink) or json.' }),
@@ -54,6 +56,7 @@ export default class Estimate extends BaseCommand {
       region: flags.region,
       usageFile: flags.usage,
       measuredFile: flags.measured,
+      results: flags.results,
       requestsPerMonth: number('requests-per-month', flags['requests-per-month']),
       instanceCapacityRps: number('instance-capacity-rps', flags['instance-capacity-rps']),
       freeTier: flags['free-tier'],

@@ -6,10 +6,12 @@ import { UserError, zodUserError } from '../errors.js';
 import { loadPriceBook } from '../pricing/snapshot-store.js';
 import { DEFAULT_CURVE, type CurveRange } from './break-even.js';
 import { runEstimate, type EstimateResult, type StackInput, type UsageInput } from './estimate.js';
-import { MeasuredUsageSchema } from './measured-usage.js';
+import { MeasuredUsageSchema, type MeasuredUsage } from './measured-usage.js';
 import { estimateToJson, type EstimateJson, type PricingMeta } from './report.js';
 import { readTerraformFile, synthesizedDocument } from './stack-source.js';
 import { parseUsageFile } from './usage.js';
+import { comparisonUsage, usageFromResult } from './usage-from-results.js';
+import type { TerraformDocument } from './terraform.js';
 
 /**
  * `archcompare estimate` without the CLI: reads the stacks (synthesized, a plan, or Terraform
@@ -28,6 +30,10 @@ export interface EstimateOptions {
   region?: string;
   usageFile?: string;
   measuredFile?: string;
+  /** Usage measured by a bench run: a run id under resultsDir, or "latest" (the newest run with every model). */
+  results?: string;
+  /** Where bench results live (default .archcompare/results). */
+  resultsDir?: string;
   requestsPerMonth?: number;
   instanceCapacityRps?: number;
   freeTier?: boolean;
@@ -68,7 +74,8 @@ function loadConfig(file: string | undefined, region: string | undefined): Resol
 }
 
 function loadUsage(options: EstimateOptions, warnings: string[]): UsageInput {
-  if (options.usageFile && options.measuredFile) throw new UserError('--usage and --measured both given', 'pass one: a usage file or a measured-usage file');
+  if ([options.usageFile, options.measuredFile, options.results].filter(Boolean).length > 1)
+    throw new UserError('more than one of --usage, --measured and --results given', 'pass one source of usage');
   if (options.usageFile) {
     const { usage, warnings: w } = parseUsageFile(readText(options.usageFile, 'usage file', 'pass the path of an Infracost-format usage file (version: 0.1)'), options.usageFile);
     warnings.push(...w);
@@ -119,13 +126,14 @@ export async function estimate(options: EstimateOptions): Promise<EstimateOutcom
       }
     }
   }
+  const priced = options.results ? { kind: 'measured' as const, usage: await usageFromBenchRun(options, stacks) } : usage;
   region ??= 'us-east-1';
   const loaded = early ?? loadPrices(region);
   warnings.unshift(...loaded.warnings);
   const result = runEstimate({
     stacks,
     book: loaded.book,
-    usage,
+    usage: priced,
     requestsPerMonth: options.requestsPerMonth,
     freeTier: options.freeTier ?? false,
     ...(options.instanceCapacityRps !== undefined ? { capacity: { requestsPerSecondPerInstance: options.instanceCapacityRps } } : {}),
@@ -133,4 +141,32 @@ export async function estimate(options: EstimateOptions): Promise<EstimateOutcom
   });
   const pricing: PricingMeta = { file: path.relative(process.cwd(), loaded.file) || loaded.file, header: loaded.book.header, ageDays: loaded.ageDays };
   return { result, json: estimateToJson(result, pricing, warnings), pricing, warnings };
+}
+
+/**
+ * The measured usage of a bench run, from its result files: one model's own, or (both models) the
+ * serverless run's per-function/table usage with the traditional run's instance level, at their mean
+ * measured rate, so both stacks are priced at the same traffic.
+ */
+async function usageFromBenchRun(options: EstimateOptions, stacks: StackInput[]): Promise<MeasuredUsage> {
+  const { listRuns, readResult, resultPath, resultsRoot } = await import('../bench/result-store.js');
+  const dir = options.resultsDir ?? resultsRoot();
+  const models = options.models;
+  const has = (run: string) => models.every((m) => existsSync(resultPath(dir, run, m)));
+  const run = options.results === 'latest' ? (await listRuns(dir)).find(has) : options.results;
+  if (!run || !has(run)) {
+    throw new UserError(
+      run ? `--results ${run}: no ${models.filter((m) => !existsSync(resultPath(dir, run, m))).join(' or ')} result in ${dir}/${run}` : `--results latest: no run in ${dir} has results for ${models.join(' and ')}`,
+      `bench ${models.length > 1 ? 'both models' : models[0]} first (\`archcompare bench --profile steady\`), or name a run listed in ${dir}`,
+    );
+  }
+  const docFor = (m: Model): TerraformDocument => stacks.find((st) => st.name === m)!.doc;
+  const usages = await Promise.all(
+    models.map(async (m) => {
+      const file = resultPath(dir, run, m);
+      return usageFromResult(await readResult(file), docFor(m), path.relative(process.cwd(), file) || file);
+    }),
+  );
+  if (usages.length === 1) return usages[0]!.usage;
+  return comparisonUsage(usages[models.indexOf('traditional')]!, usages[models.indexOf('serverless')]!);
 }

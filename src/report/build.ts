@@ -22,7 +22,7 @@ import {
   type Report,
   type ReportModel,
 } from './model.js';
-import { comparisonUsage, measuredPhases, measuredWindowSeconds, REPORT_MODELLED, usageFromResult, type ModelUsage } from './usage-from-results.js';
+import { comparisonUsage, measuredPhases, measuredWindowSeconds, REPORT_MODELLED, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
 
 /**
  * buildReport: results + stacks + prices + effort weights → the report model. Pure (no I/O, no
@@ -326,9 +326,9 @@ export function buildReport(inputs: ReportInputs): Report {
   const modelledParameters = [
     { name: 'effort.hoursPerPoint', value: String(inputs.effort.weights.hoursPerPoint), source: inputs.effort.source },
     { name: 'effort.engineerHourlyRateUsd', value: String(inputs.effort.weights.engineerHourlyRateUsd), source: inputs.effort.source },
-    { name: 'bytesOutPerRequest', value: `${REPORT_MODELLED.bytesOutPerRequest} B`, source: 'src/report/usage-from-results.ts REPORT_MODELLED' },
-    { name: 'bytesInPerRequest', value: `${REPORT_MODELLED.bytesInPerRequest} B`, source: 'src/report/usage-from-results.ts REPORT_MODELLED' },
-    { name: 'accessLogBytesPerRequest', value: `${REPORT_MODELLED.accessLogBytesPerRequest} B`, source: 'src/report/usage-from-results.ts REPORT_MODELLED' },
+    { name: 'bytesOutPerRequest', value: `${REPORT_MODELLED.bytesOutPerRequest} B`, source: 'src/cost/usage-from-results.ts REPORT_MODELLED' },
+    { name: 'bytesInPerRequest', value: `${REPORT_MODELLED.bytesInPerRequest} B`, source: 'src/cost/usage-from-results.ts REPORT_MODELLED' },
+    { name: 'accessLogBytesPerRequest', value: `${REPORT_MODELLED.accessLogBytesPerRequest} B`, source: 'src/cost/usage-from-results.ts REPORT_MODELLED' },
     { name: 'requestsPerConnection (ALB LCUs)', value: String(MODELLED.requestsPerConnection), source: 'src/cost/measured-usage.ts MODELLED' },
     { name: 'logBytesPerInvocation', value: `${MODELLED.logBytesPerInvocation} B`, source: 'src/cost/measured-usage.ts MODELLED' },
     { name: 'natGbPerInstanceMonth', value: `${MODELLED.natGbPerInstanceMonth} GB`, source: 'src/cost/measured-usage.ts MODELLED' },

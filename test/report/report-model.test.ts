@@ -4,7 +4,7 @@ import { SECONDS_PER_MONTH } from '../../src/cost/units.js';
 import { buildReport, REPORT_CURVE } from '../../src/report/build.js';
 import { assessEffort, mergeEffortWeights } from '../../src/report/effort.js';
 import { ReportSchema } from '../../src/report/model.js';
-import { comparisonUsage, usageFromResult } from '../../src/report/usage-from-results.js';
+import { comparisonUsage, usageFromResult } from '../../src/cost/usage-from-results.js';
 import { fixtureInputs } from './support/inputs.js';
 
 const inputs = fixtureInputs();

@@ -1,11 +1,11 @@
 import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
-import { extrapolateToMonth, modelledUsage, MODELLED, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from '../cost/measured-usage.js';
-import { block, num, str, type TerraformDocument, type TerraformResource } from '../cost/terraform.js';
-import { SECONDS_PER_MONTH } from '../cost/units.js';
+import { extrapolateToMonth, modelledUsage, MODELLED, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from './measured-usage.js';
+import { block, num, str, type TerraformDocument, type TerraformResource } from './terraform.js';
+import { SECONDS_PER_MONTH } from './units.js';
 
 /**
- * Adapter from bench results to the cost engine's MeasuredUsage (the cost API takes a measured-usage
- * file, not bench results): the measured window's totals from the result and from the target's
+ * From bench results to the cost engine's MeasuredUsage (used by `estimate --results`, report and
+ * compare): the measured window's totals from the result and from the target's
  * CloudWatch-shaped datapoints (Lambda invocations and duration, INIT time, DynamoDB consumed
  * capacity, SQS messages, ASG instances), extrapolated with the engine's own extrapolateToMonth.
  * What a bench run cannot see (bytes on the wire, access-log size) is a named modelled parameter.
@@ -116,7 +116,7 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
   const requests = result.totals.requests;
   const dps = inWindow(result, result.scalingTimeline.datapoints);
   const modelled: string[] = [
-    `bytes per request (${REPORT_MODELLED.bytesOutPerRequest} out, ${REPORT_MODELLED.bytesInPerRequest} in) and access-log bytes (${REPORT_MODELLED.accessLogBytesPerRequest}/request): src/report/usage-from-results.ts REPORT_MODELLED`,
+    `bytes per request (${REPORT_MODELLED.bytesOutPerRequest} out, ${REPORT_MODELLED.bytesInPerRequest} in) and access-log bytes (${REPORT_MODELLED.accessLogBytesPerRequest}/request): src/cost/usage-from-results.ts REPORT_MODELLED`,
   ];
   const window: MeasuredWindow = {
     source,
