@@ -13,7 +13,7 @@ const selected = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWi
 const failed: string[] = [];
 for (const file of selected) {
   console.log(`\n== ${file.replace(/\.ts$/, '')} ==`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
   if (r.status !== 0) failed.push(file);
 }
 console.log(`\nbenchmarks: ${selected.length - failed.length} met their targets, ${failed.length} missed${failed.length ? `: ${failed.join(', ')}` : ''}`);
