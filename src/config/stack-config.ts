@@ -127,7 +127,3 @@ export function instanceArchitecture(instanceType: string): 'arm64' | 'x86_64' {
   const family = instanceType.split('.')[0] ?? '';
   return /^[a-z]+\d+g[a-z]*$/.test(family) ? 'arm64' : 'x86_64';
 }
-
-export function defaultStackConfig(): StackConfig {
-  return StackConfigSchema.parse({});
-}

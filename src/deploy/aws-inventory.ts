@@ -123,8 +123,6 @@ const listers: Record<string, Lister> = {
   },
 };
 
-export const INVENTORIED_SERVICES = Object.keys(listers);
-
 /** Every resource of the run that the AWS APIs still report, as "kind id" strings. */
 export async function findTaggedResources(conn: AwsConnection, runId: string): Promise<string[]> {
   const found = await Promise.all(Object.values(listers).map((list) => list(conn, runId)));

@@ -7,5 +7,3 @@ export interface ProgressSink {
   /** A line worth keeping in the log (warnings, results). */
   log(line: string): void;
 }
-
-export const silentProgress: ProgressSink = { step() {}, update() {}, log() {} };

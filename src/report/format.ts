@@ -63,3 +63,27 @@ export function scalingText(report: Report, model: ReportModel): string {
   const reaction = s.reactionModelledS === null ? 'no scale-out during the run' : `peak reached ${s.reactionModelledS} s (modelled) after demand rose`;
   return `${s.start} → ${s.peak} ${s.capacityUnit}; ${reaction}`;
 }
+
+/** The cold-start table's rows (label, traditional, serverless): the same in Markdown and HTML. */
+export function coldStartRows(report: Report): string[][] {
+  const cs = report.coldStarts;
+  const effect = (m: ReportModel) => (cs[m].p95EffectMs === null ? '–' : `+${ms(cs[m].p95EffectMs)}`);
+  return [
+    ['count (share of requests)', `${count(cs.traditional.count)} (${pct(cs.traditional.sharePct, 3)})`, `${count(cs.serverless.count)} (${pct(cs.serverless.sharePct, 3)})`],
+    ['init p50 / p95', `${ms(cs.traditional.initP50Ms)} / ${ms(cs.traditional.initP95Ms)}`, `${ms(cs.serverless.initP50Ms)} / ${ms(cs.serverless.initP95Ms)}`],
+    ['effect on per-second p95', effect('traditional'), effect('serverless')],
+    ['in warm-up (excluded)', count(cs.traditional.warmupCount), count(cs.serverless.warmupCount)],
+  ];
+}
+
+/** The scaling-and-errors table's rows: the same in Markdown and HTML. */
+export function scalingRows(report: Report): string[][] {
+  const s = report.scaling;
+  return [
+    ['capacity', scalingText(report, 'traditional'), scalingText(report, 'serverless')],
+    ['429 throttled', count(s.traditional.throttled), count(s.serverless.throttled)],
+    ['5xx', count(s.traditional.serverErrors), count(s.serverless.serverErrors)],
+    ['connection errors + timeouts', count(s.traditional.connectionErrors), count(s.serverless.connectionErrors)],
+    ['failed requests', pct(s.traditional.errorRatePct), pct(s.serverless.errorRatePct)],
+  ];
+}

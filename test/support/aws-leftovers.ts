@@ -38,8 +38,3 @@ export async function leftovers(endpoint: string, runId: string): Promise<string
     ...(queues.QueueUrls ?? []).filter(mine).map((q) => `queue ${q}`),
   ];
 }
-
-/** Something of the run exists at all (so a leftovers() of [] after destroy means something). */
-export async function deployedSomething(endpoint: string, runId: string): Promise<number> {
-  return (await leftovers(endpoint, runId)).length;
-}

@@ -1,4 +1,4 @@
-import { breakEvenText, count, figure, money, ms, pct, requests, scalingText, triple, winnerText } from '../format.js';
+import { breakEvenText, coldStartRows, figure, money, requests, scalingRows, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The HTML page's text sections (tables, provenance), escaped; the charts are drawn client-side. */
@@ -50,24 +50,13 @@ export function htmlSections(report: Report) {
   const coldStarts =
     table(
       ['', 'traditional', 'serverless'],
-      [
-        ['count (share of requests)', `${count(cs.traditional.count)} (${pct(cs.traditional.sharePct, 3)})`, `${count(cs.serverless.count)} (${pct(cs.serverless.sharePct, 3)})`],
-        ['init p50 / p95', `${ms(cs.traditional.initP50Ms)} / ${ms(cs.traditional.initP95Ms)}`, `${ms(cs.serverless.initP50Ms)} / ${ms(cs.serverless.initP95Ms)}`],
-        ['effect on per-second p95', cs.traditional.p95EffectMs === null ? '–' : `+${ms(cs.traditional.p95EffectMs)}`, cs.serverless.p95EffectMs === null ? '–' : `+${ms(cs.serverless.p95EffectMs)}`],
-        ['in warm-up (excluded)', count(cs.traditional.warmupCount), count(cs.serverless.warmupCount)],
-      ],
+      coldStartRows(report),
     ) + `<p class="muted">${esc(cs.source)}</p>`;
   const s = report.scaling;
   const scaling =
     table(
       ['', 'traditional', 'serverless'],
-      [
-        ['capacity', scalingText(report, 'traditional'), scalingText(report, 'serverless')],
-        ['429 throttled', count(s.traditional.throttled), count(s.serverless.throttled)],
-        ['5xx', count(s.traditional.serverErrors), count(s.serverless.serverErrors)],
-        ['connection errors + timeouts', count(s.traditional.connectionErrors), count(s.serverless.connectionErrors)],
-        ['failed requests', pct(s.traditional.errorRatePct), pct(s.serverless.errorRatePct)],
-      ],
+      scalingRows(report),
     ) + `<p class="muted">${MODELS.map((m) => esc(s[m].timelineSource)).join('<br>')}</p>`;
   const effort =
     `<p class="muted">Modelled: weights ${code(report.effort.weightsSource)}, ${report.effort.hoursPerPoint} h per point, $${report.effort.engineerHourlyRateUsd}/h.</p>` +

@@ -1,4 +1,4 @@
-import { breakEvenText, count, figure, money, ms, pct, requests, scalingText, triple, winnerText } from '../format.js';
+import { breakEvenText, coldStartRows, figure, money, requests, scalingRows, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The report as GitHub-flavoured Markdown (a PR comment): tables, no HTML, no colours. */
@@ -56,31 +56,18 @@ export function renderMarkdown(report: Report): string {
   if (MODELS.some((m) => report.latency.overall[m].corrected)) out.push('\\* coordinated-omission corrected: the generator fell behind its schedule.');
 
   out.push('### Cold starts');
-  const cs = report.coldStarts;
   out.push(
     table(
       ['', 'traditional', 'serverless'],
-      [
-        ['count (share of requests)', `${count(cs.traditional.count)} (${pct(cs.traditional.sharePct, 3)})`, `${count(cs.serverless.count)} (${pct(cs.serverless.sharePct, 3)})`],
-        ['init p50 / p95', `${ms(cs.traditional.initP50Ms)} / ${ms(cs.traditional.initP95Ms)}`, `${ms(cs.serverless.initP50Ms)} / ${ms(cs.serverless.initP95Ms)}`],
-        ['effect on per-second p95', cs.traditional.p95EffectMs === null ? '–' : `+${ms(cs.traditional.p95EffectMs)}`, cs.serverless.p95EffectMs === null ? '–' : `+${ms(cs.serverless.p95EffectMs)}`],
-        ['in warm-up (excluded)', count(cs.traditional.warmupCount), count(cs.serverless.warmupCount)],
-      ],
+      coldStartRows(report),
     ),
   );
 
   out.push('### Scaling and errors');
-  const s = report.scaling;
   out.push(
     table(
       ['', 'traditional', 'serverless'],
-      [
-        ['capacity', scalingText(report, 'traditional'), scalingText(report, 'serverless')],
-        ['429 throttled', count(s.traditional.throttled), count(s.serverless.throttled)],
-        ['5xx', count(s.traditional.serverErrors), count(s.serverless.serverErrors)],
-        ['connection errors + timeouts', count(s.traditional.connectionErrors), count(s.serverless.connectionErrors)],
-        ['failed requests', pct(s.traditional.errorRatePct), pct(s.serverless.errorRatePct)],
-      ],
+      scalingRows(report),
     ),
   );
 
