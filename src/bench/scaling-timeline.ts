@@ -22,6 +22,8 @@ const GAUGES = new Set([
   'CPUUtilization',
   'DatabaseConnections',
 ]);
+/** Levels whose per-minute Average is the figure (the local machine's CPU over the period). */
+const AVERAGES = new Set(['MachineCPUUtilization']);
 const MAX_DATAPOINTS = 20_000;
 
 export function datapointFromRecord(raw: unknown): MetricDatapoint | undefined {
@@ -36,7 +38,10 @@ export function datapointFromRecord(raw: unknown): MetricDatapoint | undefined {
   const gauge = GAUGES.has(metric);
   let value: unknown;
   let statistic: string;
-  if (stats && typeof stats === 'object') {
+  if (stats && typeof stats === 'object' && AVERAGES.has(metric)) {
+    statistic = 'Average';
+    value = typeof stats.Sum === 'number' && typeof stats.SampleCount === 'number' && stats.SampleCount > 0 ? stats.Sum / stats.SampleCount : undefined;
+  } else if (stats && typeof stats === 'object') {
     statistic = gauge ? 'Maximum' : 'Sum';
     value = stats[statistic];
   } else {

@@ -18,6 +18,19 @@ export const REPORT_MODELLED = {
   accessLogBytesPerRequest: 150,
 } as const;
 
+/**
+ * A period whose machine CPU averaged this much (percent of all cores) was saturated: local Lambda
+ * durations then include waiting for a shared core, which AWS, giving each environment its own
+ * CPU share, would neither show nor bill.
+ */
+export const SATURATED_MACHINE_CPU_PERCENT = 85;
+
+/** Timestamps of the periods in which the local machine was saturated (none for AWS runs). */
+export function saturatedPeriods(dps: MetricDatapoint[]): { saturated: Set<string>; periods: number } {
+  const cpu = dps.filter((d) => d.metric === 'MachineCPUUtilization');
+  return { saturated: new Set(cpu.filter((d) => d.value >= SATURATED_MACHINE_CPU_PERCENT).map((d) => d.timestamp)), periods: cpu.length };
+}
+
 export interface ModelUsage {
   window: MeasuredWindow;
   usage: MeasuredUsage;
@@ -134,6 +147,22 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
     const init = sumBy(dps, 'init_duration', 'function_name', fn);
     const totalInit = [...init.values()].reduce((a, b) => a + b, 0);
     const cold = result.totals.coldStarts;
+    // Durations are priced from the periods when this machine had CPU to spare (see SATURATED_MACHINE_CPU_PERCENT).
+    const { saturated, periods } = saturatedPeriods(dps);
+    const clear = dps.filter((d) => !saturated.has(d.timestamp));
+    const clearInvocations = sumBy(clear, 'Invocations', 'FunctionName', fn);
+    const clearDuration = sumBy(clear, 'Duration', 'FunctionName', fn);
+    const meanDurationMs = (name: string, n: number) => {
+      const k = clearInvocations.get(name) ?? 0;
+      if (k > 0) return (clearDuration.get(name) ?? 0) / k;
+      return n > 0 ? (duration.get(name) ?? 0) / n : 0;
+    };
+    if (saturated.size > 0 && saturated.size < periods)
+      modelled.push(
+        `Lambda GB-seconds: each function's mean duration in the ${periods - saturated.size} of ${periods} periods when this machine's CPU was under ${SATURATED_MACHINE_CPU_PERCENT}% (in the others local durations include waiting for a shared core, which AWS would not bill)`,
+      );
+    else if (saturated.size > 0 && saturated.size === periods)
+      modelled.push(`Lambda GB-seconds are overstated: this machine's CPU was at ${SATURATED_MACHINE_CPU_PERCENT}% or more in every period, so the measured durations include waiting for a shared core`);
     if (invocations.size > 0) {
       // Cold starts per function are not in the datapoints (Sums only): share the measured count by INIT time.
       window.lambda = Object.fromEntries(
@@ -141,7 +170,7 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
           name,
           {
             invocations: n,
-            meanDurationMs: n > 0 ? (duration.get(name) ?? 0) / n : 0,
+            meanDurationMs: meanDurationMs(name, n),
             coldStarts: totalInit > 0 ? (cold.count * (init.get(name) ?? 0)) / totalInit : 0,
             meanInitMs: cold.initMs.mean,
           },

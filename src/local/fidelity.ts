@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import defaultsDocument from './fidelity-defaults.json' with { type: 'json' };
 import { UserError, zodUserError } from '../errors.js';
@@ -37,6 +38,7 @@ export const FidelityValuesSchema = z
     accountConcurrencyLimit: positiveInt,
     apiGatewayIntegrationTimeoutSeconds: z.number().min(0.05).max(30),
     localMaxEnvironments: positiveInt.max(2000),
+    localMaxConcurrentInits: z.union([z.literal('auto'), positiveInt.max(256)]),
     instanceStopGraceSeconds: z.number().min(0).max(600),
     lambdaMemoryPerVcpuMb: z.number().int().min(128).max(1_000_000),
   })
@@ -92,6 +94,11 @@ export function realMs(modelledSeconds: number, timeScale: number): number {
 export function coldStartProvisioningMs(values: FidelityValues, memoryMb: number): number {
   const bracket = values.coldStartProvisioningMs.find((b) => memoryMb <= b.maxMemoryMb) ?? values.coldStartProvisioningMs[values.coldStartProvisioningMs.length - 1]!;
   return bracket.ms;
+}
+
+/** How many Lambda Inits this machine runs at once: 'auto' is half its cores (at least one). */
+export function localInitSlots(value: FidelityValues['localMaxConcurrentInits'], cores = os.availableParallelism()): number {
+  return value === 'auto' ? Math.max(1, Math.floor(cores / 2)) : value;
 }
 
 export const TimeScaleSchema = z.number().min(1).max(3600);

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { coldStartProvisioningMs, realMs, type FidelityValues } from './fidelity.js';
+import { coldStartProvisioningMs, localInitSlots, realMs, type FidelityValues } from './fidelity.js';
 import type { MetricsRecorder } from './metrics.js';
 import { createTokenBucket, takeToken, type TokenBucket } from './policies.js';
 import { siblingScript, sleep, stopChild } from './processes.js';
@@ -22,7 +22,8 @@ export interface LocalFunction extends FunctionSpec {
   env: Record<string, string>;
 }
 
-export type EnvironmentState = 'provisioning' | 'initializing' | 'idle' | 'busy';
+/** provisioning = the modelled platform delay; awaiting-init = waiting for one of this machine's init slots. */
+export type EnvironmentState = 'provisioning' | 'awaiting-init' | 'initializing' | 'idle' | 'busy';
 
 interface Pending {
   id: string;
@@ -39,6 +40,8 @@ interface Environment {
   createdAt: number;
   lastUsedAt: number;
   invocations: number;
+  /** The worker's peak resident memory so far (Lambda's "Max Memory Used"). */
+  maxMemoryMb: number;
   initMs?: number;
   bootMs?: number;
   provisioningMs: number;
@@ -70,7 +73,9 @@ const WORKER = siblingScript(import.meta.url, 'lambda-worker');
 export class LambdaRuntime {
   private envs: Environment[] = [];
   private buckets = new Map<LambdaFunctionId, TokenBucket>();
+  /** Invocations waiting for an environment to change state (idle, exited, initialised). */
   private waiters: Array<() => void> = [];
+  private readonly maxConcurrentInits: number;
   private sweeper?: NodeJS.Timeout;
   private logs = new Map<LambdaFunctionId, WriteStream>();
   private stopping = false;
@@ -80,14 +85,18 @@ export class LambdaRuntime {
   constructor(
     private readonly functions: readonly LocalFunction[],
     private readonly opts: { fidelity: FidelityValues; timeScale: number; metrics: MetricsRecorder; logsDir: string },
-  ) {}
+  ) {
+    this.maxConcurrentInits = localInitSlots(opts.fidelity.localMaxConcurrentInits);
+  }
 
   start(): void {
     const f = this.opts.fidelity;
     const window = realMs(f.scalingRateWindowSeconds, this.opts.timeScale);
     for (const fn of this.functions) {
       this.buckets.set(fn.id, createTokenBucket((f.scalingRateEnvironments / window) * 1000, f.scalingRateEnvironments, Date.now()));
-      this.logs.set(fn.id, createWriteStream(path.join(this.opts.logsDir, `lambda-${fn.id}.log`), { flags: 'a' }));
+      const log = createWriteStream(path.join(this.opts.logsDir, `lambda-${fn.id}.log`), { flags: 'a' });
+      log.setMaxListeners(0); // every environment of the function pipes its stdout and stderr into it
+      this.logs.set(fn.id, log);
       const m = this.opts.metrics;
       const dims = { FunctionName: fn.functionName };
       this.handles.set(fn.id, {
@@ -111,9 +120,10 @@ export class LambdaRuntime {
       for (let i = 0; i < fn.provisionedConcurrency; i++) {
         const env = this.create(fn);
         env.provisioned = true;
-        await this.boot(env);
+        await this.boot(env, false);
         env.state = 'idle';
         env.lastUsedAt = Date.now();
+        this.wake();
         n += 1;
       }
     }
@@ -145,7 +155,7 @@ export class LambdaRuntime {
   private async acquire(fn: LocalFunction): Promise<{ env: Environment; cold: boolean } | InvokeOutcome> {
     for (;;) {
       if (this.stopping) return { kind: 'error', errorType: 'ServiceUnavailable', errorMessage: 'runtime is stopping', durationMs: 0, coldStart: false };
-      const idle = this.envs.filter((e) => !e.dead && e.fn.id === fn.id && e.state === 'idle').sort((a, b) => b.lastUsedAt - a.lastUsedAt)[0];
+      const idle = this.idleOf(fn);
       if (idle) {
         idle.state = 'busy';
         return { env: idle, cold: false };
@@ -153,18 +163,28 @@ export class LambdaRuntime {
       const throttled = this.concurrencyCheck(fn);
       if (throttled) return throttled;
       if (this.live().length >= this.opts.fidelity.localMaxEnvironments) {
-        // This machine's ceiling, not AWS's: make room from another function's idle environment, or wait.
-        const victim = this.envs.filter((e) => !e.dead && !e.provisioned && e.state === 'idle').sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
+        // This machine's ceiling, not AWS's. A function that has environments waits for one of its own;
+        // one with none takes the least recently used idle environment of another function. Evicting
+        // on every cold start would make functions take turns cold-starting (each one a real Init).
+        const own = this.envs.some((e) => !e.dead && e.fn.id === fn.id);
+        const victim = own ? undefined : this.envs.filter((e) => !e.dead && !e.provisioned && e.state === 'idle').sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
         if (victim) this.retire(victim);
         else {
           this.opts.metrics.record('archcompare/Local', 'LocalEnvironmentWaits', { FunctionName: fn.functionName }, 1, 'Count');
-          await new Promise<void>((r) => this.waiters.push(r));
+          await this.nextChange();
           continue;
         }
       }
       if (!takeToken(this.buckets.get(fn.id)!, Date.now())) return { kind: 'throttled', reason: 'RateExceeded' };
       return { env: this.create(fn), cold: true };
     }
+  }
+
+  /** The most recently used idle environment of a function (Lambda reuses warm environments, newest first). */
+  private idleOf(fn: LocalFunction): Environment | undefined {
+    let best: Environment | undefined;
+    for (const e of this.envs) if (!e.dead && e.fn.id === fn.id && e.state === 'idle' && (!best || e.lastUsedAt > best.lastUsedAt)) best = e;
+    return best;
   }
 
   private create(fn: LocalFunction): Environment {
@@ -175,6 +195,7 @@ export class LambdaRuntime {
       createdAt: Date.now(),
       lastUsedAt: Date.now(),
       invocations: 0,
+      maxMemoryMb: 0,
       provisioningMs: realMs(coldStartProvisioningMs(this.opts.fidelity, fn.memoryMb) / 1000, this.opts.timeScale),
       dead: false,
       provisioned: false,
@@ -183,11 +204,47 @@ export class LambdaRuntime {
     return env;
   }
 
-  /** Provisioning delay, then the real process start and Init; resolves when the environment is ready. */
-  private async boot(env: Environment): Promise<void> {
+  private initializing(): number {
+    return this.envs.reduce((n, e) => n + (!e.dead && e.state === 'initializing' ? 1 : 0), 0);
+  }
+
+  /**
+   * After the provisioning delay, a cold start needs one of this machine's init slots: AWS runs every
+   * Init on its own microVM, but here each one is a real process start and module load on shared
+   * cores, and dozens at once starve the warm environments. While it waits, an invocation takes an
+   * environment of its function that turns idle (its unstarted environment is dropped, no Init ran).
+   */
+  private async awaitInitSlot(env: Environment, mayTakeIdle: boolean): Promise<Environment | undefined> {
+    let waited = false;
+    while (this.initializing() >= this.maxConcurrentInits) {
+      if (env.dead || this.stopping) throw new Error('environment reclaimed before Init');
+      const idle = mayTakeIdle ? this.idleOf(env.fn) : undefined;
+      if (idle) {
+        idle.state = 'busy';
+        this.discard(env);
+        this.opts.metrics.record('archcompare/Local', 'LocalInitSlotSwitches', { FunctionName: env.fn.functionName }, 1, 'Count');
+        return idle;
+      }
+      if (!waited) {
+        waited = true;
+        env.state = 'awaiting-init';
+        this.opts.metrics.record('archcompare/Local', 'LocalInitSlotWaits', { FunctionName: env.fn.functionName }, 1, 'Count');
+      }
+      await this.nextChange();
+    }
+    env.state = 'initializing'; // claimed now: other waiters re-check in this same tick
+    return undefined;
+  }
+
+  /**
+   * Provisioning delay, an init slot, then the real process start and Init; resolves when the
+   * environment is ready, or with the warm environment taken instead while waiting for a slot.
+   */
+  private async boot(env: Environment, mayTakeIdle: boolean): Promise<Environment | undefined> {
     await sleep(env.provisioningMs);
     if (env.dead) throw new Error('environment reclaimed during provisioning');
-    env.state = 'initializing';
+    const taken = await this.awaitInitSlot(env, mayTakeIdle);
+    if (taken) return taken;
     const fn = env.fn;
     const child = fork(WORKER.script, [fn.bundle], {
       env: {
@@ -221,12 +278,15 @@ export class LambdaRuntime {
           env.bootMs = m.bootMs;
           child.off('message', onMessage);
           child.on('message', (msg) => this.onMessage(env, msg as WorkerMessage));
+          env.state = 'busy'; // ready and reserved for the invocation (or the prewarm) that started it
+          this.wake(); // an init slot is free
           resolve();
         } else if (m.type === 'init-error') reject(new Error(`Init failed: ${m.errorMessage}`));
       };
       child.on('message', onMessage);
       child.once('exit', () => reject(new Error('environment exited during Init')));
     });
+    return undefined;
   }
 
   async invoke(fnId: LambdaFunctionId, event: unknown): Promise<InvokeOutcome> {
@@ -240,16 +300,23 @@ export class LambdaRuntime {
       if (got.kind === 'throttled') h.throttles(1);
       return got;
     }
-    const { env, cold } = got;
+    let { env, cold } = got;
     if (cold) {
+      let taken: Environment | undefined;
       try {
-        await this.boot(env);
+        taken = await this.boot(env, true);
       } catch (err) {
         this.retire(env);
         h.invocations(1);
         h.errors(1);
         return { kind: 'error', errorType: 'Runtime.InitError', errorMessage: (err as Error).message, durationMs: 0, coldStart: true, environmentId: env.id };
       }
+      if (taken) {
+        env = taken;
+        cold = false;
+      }
+    }
+    if (cold) {
       this.coldStarts.set(fn.id, (this.coldStarts.get(fn.id) ?? 0) + 1);
       m.record('LambdaInsights', 'init_duration', { function_name: fn.functionName }, env.initMs ?? 0, 'Milliseconds', true);
       m.record('archcompare/Local', 'ColdStartProvisioningDelay', { FunctionName: fn.functionName }, env.provisioningMs, 'Milliseconds');
@@ -282,7 +349,7 @@ export class LambdaRuntime {
     if (outcome.kind === 'error') h.errors(1);
     const initPart = cold ? ` Init Duration: ${(env.initMs ?? 0).toFixed(2)} ms` : '';
     this.logs.get(fn.id)?.write(
-      `REPORT RequestId: ${id}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${fn.memoryMb} MB${initPart}\n`,
+      `REPORT RequestId: ${id}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${fn.memoryMb} MB\tMax Memory Used: ${Math.ceil(env.maxMemoryMb)} MB${initPart}\n`,
     );
     if (outcome.kind === 'ok' && cold) return { ...outcome, coldStart: true, initMs: env.initMs };
     return outcome;
@@ -295,6 +362,7 @@ export class LambdaRuntime {
     env.pending = undefined;
     env.state = 'idle';
     env.lastUsedAt = Date.now();
+    env.maxMemoryMb = Math.max(env.maxMemoryMb, msg.rssMb ?? 0);
     if (msg.type === 'result') p.resolve({ kind: 'ok', result: msg.result, durationMs: msg.durationMs, coldStart: false, environmentId: env.id });
     else p.resolve({ kind: 'error', errorType: msg.errorType ?? 'Error', errorMessage: msg.errorMessage ?? '', durationMs: msg.durationMs, coldStart: false, environmentId: env.id });
     this.wake();
@@ -319,9 +387,20 @@ export class LambdaRuntime {
     this.wake();
   }
 
+  /** Resolves at the next change any waiting invocation may care about. */
+  private nextChange(): Promise<void> {
+    return new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  /** Every waiter re-checks: a change may suit an invocation of another function than the first waiter's. */
   private wake(): void {
-    const w = this.waiters.shift();
-    w?.();
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Drops an environment whose process never started. */
+  private discard(env: Environment): void {
+    env.dead = true;
+    this.envs = this.envs.filter((e) => e !== env);
   }
 
   private retire(env: Environment): void {
@@ -361,5 +440,5 @@ export class LambdaRuntime {
 }
 
 type WorkerMessage =
-  | { type: 'result'; id: string; result: unknown; durationMs: number }
-  | { type: 'error'; id: string; errorType?: string; errorMessage?: string; durationMs: number };
+  | { type: 'result'; id: string; result: unknown; durationMs: number; rssMb?: number }
+  | { type: 'error'; id: string; errorType?: string; errorMessage?: string; durationMs: number; rssMb?: number };

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       .then(() => handler(raw.event, context))
       .then(stretch, (err: unknown) => stretch(undefined).then(() => Promise.reject(err)))
       .then(
-        (result) => send({ type: 'result', id: raw.id, result, durationMs: performance.now() - started, rssMb: process.memoryUsage().rss / 1048576 }),
+        (result) => send({ type: 'result', id: raw.id, result, durationMs: performance.now() - started, rssMb: process.memoryUsage.rss() / 1048576 }),
         (err: unknown) =>
           send({
             type: 'error',
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
             errorType: err instanceof Error ? err.name : 'Error',
             errorMessage: err instanceof Error ? err.message : String(err),
             durationMs: performance.now() - started,
-            rssMb: process.memoryUsage().rss / 1048576,
+            rssMb: process.memoryUsage.rss() / 1048576,
           }),
       );
   });

@@ -9,6 +9,7 @@ import { LOCAL_CREDENTIALS, LocalDynamo } from './dynamo.js';
 import { realMs } from './fidelity.js';
 import { LambdaRuntime, type LocalFunction } from './lambda-runtime.js';
 import { LoadBalancer } from './load-balancer.js';
+import { sampleMachineCpu } from './machine-cpu.js';
 import { MetricsRecorder } from './metrics.js';
 import { PostgresServer } from './postgres.js';
 import { closeServer, freePort } from './processes.js';
@@ -308,6 +309,7 @@ process.on('uncaughtException', (err) => {
 await mkdir(spec.runtimeDir, { recursive: true });
 await mkdir(spec.logsDir, { recursive: true });
 await metrics.start();
+sampleMachineCpu(metrics);
 await save();
 const heartbeat = setInterval(() => void save(), 1000);
 heartbeat.unref();

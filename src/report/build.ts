@@ -22,7 +22,7 @@ import {
   type Report,
   type ReportModel,
 } from './model.js';
-import { comparisonUsage, measuredPhases, measuredWindowSeconds, REPORT_MODELLED, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
+import { comparisonUsage, measuredPhases, measuredWindowSeconds, REPORT_MODELLED, SATURATED_MACHINE_CPU_PERCENT, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
 
 /**
  * buildReport: results + stacks + prices + effort weights → the report model. Pure (no I/O, no
@@ -193,6 +193,22 @@ function alignSeries(results: Record<ReportModel, BenchResult>, value: (p: Bench
   return { t, traditional: t.map((x) => maps.traditional.get(x) ?? null), serverless: t.map((x) => maps.serverless.get(x) ?? null) };
 }
 
+/** Measured phases during which the local machine's CPU averaged at or above the saturation mark. */
+export function machineBoundPhases(result: BenchResult): string[] {
+  const cpu = result.scalingTimeline.datapoints.filter((d) => d.metric === 'MachineCPUUtilization');
+  const starts = [...new Set(cpu.map((d) => Date.parse(d.timestamp)))].sort((a, b) => a - b);
+  // A datapoint is stamped with its period's start: a period that began before the phase overlaps it.
+  const periodMs = starts.slice(1).reduce((min, t, i) => Math.min(min, t - starts[i]!), Infinity);
+  return measuredPhases(result)
+    .filter((p) => {
+      const from = Date.parse(p.startedAt) - (Number.isFinite(periodMs) ? periodMs - 1 : 0);
+      const to = Date.parse(p.endedAt);
+      const inPhase = cpu.filter((d) => Date.parse(d.timestamp) >= from && Date.parse(d.timestamp) < to);
+      return inPhase.length > 0 && inPhase.reduce((sum, d) => sum + d.value, 0) / inPhase.length >= SATURATED_MACHINE_CPU_PERCENT;
+    })
+    .map((p) => p.name);
+}
+
 export function buildReport(inputs: ReportInputs): Report {
   checkComparable(inputs.results);
   const results = { traditional: inputs.results.traditional.result, serverless: inputs.results.serverless.result };
@@ -321,6 +337,12 @@ export function buildReport(inputs: ReportInputs): Report {
     ...MODELS.filter((m) => results[m].partial).map((m) => `${m}: the run was partial (${results[m].partialReason ?? 'interrupted'}): figures cover what ran`),
     ...MODELS.filter((m) => results[m].generator.saturated).map((m) => `${m}: the load generator was saturated for ${results[m].generator.saturatedSeconds} s: latency includes the generator's own delay`),
     ...MODELS.filter((m) => corrected[m]).map((m) => `${m}: the generator fell behind its schedule: latencies are the coordinated-omission corrected ones`),
+    ...MODELS.flatMap((m) => {
+      const busy = machineBoundPhases(results[m]);
+      return busy.length
+        ? [`${m}: this machine's CPU averaged ${SATURATED_MACHINE_CPU_PERCENT}% or more during ${busy.join(', ')}: latency there includes waiting for a shared core, which AWS (a CPU per instance or environment) would not add`]
+        : [];
+    }),
     ...MODELS.filter((m) => results[m].runId !== results.traditional.runId).map(() => `the two models come from different runs (${results.traditional.runId}, ${results.serverless.runId})`),
   ];
   const modelledParameters = [

@@ -36,7 +36,8 @@ describe('Lambda runtime behind the API-gateway front (real worker processes)', 
   let metrics: MetricsRecorder;
   let runtime: LambdaRuntime;
   let api: ApiGatewayFront;
-  const fidelity = resolveFidelity({ environmentIdleReclaimSeconds: 3, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 40 }] });
+  // Init slots out of the way: these cases check AWS's semantics (the machine's limits are tested below).
+  const fidelity = resolveFidelity({ environmentIdleReclaimSeconds: 3, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 40 }], localMaxConcurrentInits: 8 });
 
   const get = async (p: string) => {
     const res = await fetch(`${api.url}${p}`);
@@ -130,6 +131,77 @@ describe('Lambda runtime behind the API-gateway front (real worker processes)', 
     expect(sum('AWS/ApiGateway', '5xx')).toBe(2);
     const duration = data.find((d) => d.MetricName === 'Duration' && d.Dimensions[0]?.Value === 't-catalog');
     expect(duration?.ExtendedStatistics?.p95).toBeGreaterThan(500);
+  });
+});
+
+describe("this machine's limits: init slots and the environment ceiling", () => {
+  const sumOf = (data: Awaited<ReturnType<typeof readLocalMetrics>>, name: string) => data.filter((d) => d.MetricName === name).reduce((s, d) => s + d.StatisticValues.Sum, 0);
+
+  it('runs one Init at a time and lets a waiting invocation take an environment that turns idle', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-slots-'));
+    const fidelity = resolveFidelity({ localMaxConcurrentInits: 1, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 0 }] });
+    const metrics = new MetricsRecorder(dir, 60, 1);
+    await metrics.start();
+    const runtime = new LambdaRuntime([fn('catalog', { env: { INIT_DELAY_MS: '400' } })], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime.start();
+    let maxInitializing = 0;
+    const sampler = setInterval(() => {
+      maxInitializing = Math.max(maxInitializing, runtime.snapshot().filter((e) => e.state === 'initializing').length);
+    }, 5);
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke('catalog', { rawPath: '/x', queryStringParameters: { sleep: '20' } })));
+      expect(outcomes.map((o) => o.kind)).toEqual(Array(6).fill('ok'));
+      expect(maxInitializing).toBe(1);
+      // Six invocations, but Inits queue behind one slot while a 20 ms invocation frees its environment.
+      const cold = runtime.coldStarts.get('catalog')!;
+      expect(cold).toBeGreaterThanOrEqual(1);
+      expect(cold).toBeLessThan(6);
+      expect(outcomes.filter((o) => o.kind === 'ok' && o.coldStart)).toHaveLength(cold);
+      expect(runtime.snapshot()).toHaveLength(cold);
+      await metrics.flush();
+      const data = await readLocalMetrics(dir);
+      expect(sumOf(data, 'LocalInitSlotWaits')).toBe(5);
+      expect(sumOf(data, 'LocalInitSlotSwitches')).toBe(6 - cold);
+    } finally {
+      clearInterval(sampler);
+      await runtime.stop(2000);
+      await metrics.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('at the environment ceiling, waits for its own environment rather than evicting; a function with none evicts an idle one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-ceiling-'));
+    const fidelity = resolveFidelity({ localMaxEnvironments: 2, localMaxConcurrentInits: 4, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 0 }] });
+    const metrics = new MetricsRecorder(dir, 60, 1);
+    await metrics.start();
+    const runtime = new LambdaRuntime([fn('catalog'), fn('users'), fn('cart')], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime.start();
+    const call = async (id: 'catalog' | 'users' | 'cart', sleepMs = 0) => {
+      const o = await runtime.invoke(id, { rawPath: '/x', queryStringParameters: sleepMs ? { sleep: String(sleepMs) } : {} });
+      if (o.kind !== 'ok') throw new Error(JSON.stringify(o));
+      return (JSON.parse((o.result as { body: string }).body) as { pid: number }).pid;
+    };
+    try {
+      const usersPid = await call('users');
+      const catalogPid = await call('catalog');
+      // catalog busy for 400 ms; a second catalog invocation waits for it instead of evicting users' idle environment
+      const [first, second] = await Promise.all([call('catalog', 400), (async () => (await sleep(50), call('catalog')))()]);
+      expect([first, second]).toEqual([catalogPid, catalogPid]);
+      expect(runtime.coldStarts.get('catalog')).toBe(1);
+      expect(pidAlive(usersPid)).toBe(true);
+      // cart has no environment: it takes the least recently used idle one (users')
+      await call('cart');
+      await sleep(100);
+      expect(pidAlive(usersPid)).toBe(false);
+      expect(runtime.snapshot().map((e) => e.function).sort()).toEqual(['cart', 'catalog']);
+      await metrics.flush();
+      expect(sumOf(await readLocalMetrics(dir), 'LocalEnvironmentWaits')).toBeGreaterThanOrEqual(1);
+    } finally {
+      await runtime.stop(2000);
+      await metrics.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

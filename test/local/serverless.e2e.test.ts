@@ -71,7 +71,7 @@ describe('serverless model deployed locally', () => {
     await new Promise((r) => setTimeout(r, 1300));
     const data = await readLocalMetrics(d.local.metricsDir);
     const names = new Set(data.map((x) => `${x.Namespace}/${x.MetricName}`));
-    for (const n of ['AWS/ApiGateway/Count', 'AWS/ApiGateway/Latency', 'AWS/Lambda/Invocations', 'AWS/Lambda/Duration', 'AWS/Lambda/ConcurrentExecutions', 'LambdaInsights/init_duration', 'AWS/DynamoDB/ConsumedReadCapacityUnits', 'AWS/DynamoDB/ConsumedWriteCapacityUnits', 'AWS/SQS/NumberOfMessagesSent', 'AWS/SQS/NumberOfMessagesDeleted'])
+    for (const n of ['AWS/ApiGateway/Count', 'AWS/ApiGateway/Latency', 'AWS/Lambda/Invocations', 'AWS/Lambda/Duration', 'AWS/Lambda/ConcurrentExecutions', 'LambdaInsights/init_duration', 'AWS/DynamoDB/ConsumedReadCapacityUnits', 'AWS/DynamoDB/ConsumedWriteCapacityUnits', 'AWS/SQS/NumberOfMessagesSent', 'AWS/SQS/NumberOfMessagesDeleted', 'archcompare/Local/MachineCPUUtilization'])
       expect(names, n).toContain(n);
     expect(data.every((x) => x.TimeScale === 60 && x.Period === 60 && x.Source === 'local')).toBe(true);
   });

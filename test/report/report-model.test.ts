@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runEstimate } from '../../src/cost/estimate.js';
 import { SECONDS_PER_MONTH } from '../../src/cost/units.js';
-import { buildReport, REPORT_CURVE } from '../../src/report/build.js';
+import { buildReport, machineBoundPhases, REPORT_CURVE } from '../../src/report/build.js';
 import { assessEffort, mergeEffortWeights } from '../../src/report/effort.js';
 import { ReportSchema } from '../../src/report/model.js';
 import { comparisonUsage, usageFromResult } from '../../src/cost/usage-from-results.js';
@@ -65,6 +65,51 @@ describe('report model from the fixture results', () => {
     expect(usage.modelled).toHaveLength(1); // only the bytes on the wire
     expect(report.cost.capacityModel.basis).toBe('measured');
     expect(report.cost.traditional.totalMonthly).toBe(report.cost.levels[0]!.traditional);
+  });
+
+  it('prices Lambda durations from the periods when this machine had CPU to spare', () => {
+    const from = Date.parse(sls.phases[1]!.startedAt);
+    const to = Date.parse(sls.phases.at(-1)!.endedAt);
+    const inWindow = (d: { timestamp: string }) => Date.parse(d.timestamp) >= from && Date.parse(d.timestamp) < to;
+    const catalog = sls.scalingTimeline.datapoints.filter((d) => d.dimensions.FunctionName === 'acshop-r1-catalog' && inWindow(d));
+    const periods = [...new Set(catalog.filter((d) => d.metric === 'Invocations' && d.value > 0).map((d) => d.timestamp))].sort();
+    expect(periods.length).toBeGreaterThan(2);
+    // The first busy period ran on a saturated machine, the rest did not.
+    const cpu = [...new Set(sls.scalingTimeline.datapoints.filter(inWindow).map((d) => d.timestamp))].map((timestamp) => ({
+      timestamp,
+      namespace: 'archcompare/Local',
+      metric: 'MachineCPUUtilization',
+      dimensions: {},
+      value: timestamp === periods[0] ? 97 : 40,
+      statistic: 'Average',
+    }));
+    const result = { ...sls, scalingTimeline: { ...sls.scalingTimeline, datapoints: [...sls.scalingTimeline.datapoints, ...cpu] } };
+    const clear = catalog.filter((d) => d.timestamp !== periods[0]);
+    const sum = (dps: typeof catalog, metric: string) => dps.filter((d) => d.metric === metric).reduce((s, d) => s + d.value, 0);
+    const usage = usageFromResult(result, inputs.stacks.serverless.doc, 'serverless.json');
+    expect(usage.window.lambda!.catalog!.meanDurationMs).toBeCloseTo(sum(clear, 'Duration') / sum(clear, 'Invocations'), 9);
+    expect(usage.window.lambda!.catalog!.meanDurationMs).not.toBeCloseTo(sum(catalog, 'Duration') / sum(catalog, 'Invocations'), 3);
+    expect(usage.window.lambda!.catalog!.invocations).toBe(sum(catalog, 'Invocations')); // every invocation is still billed
+    expect(usage.modelled.some((m) => /Lambda GB-seconds: .* periods when this machine's CPU was under 85%/.test(m))).toBe(true);
+    // Saturated throughout: priced as measured, and said to be overstated.
+    const allBusy = { ...sls, scalingTimeline: { ...sls.scalingTimeline, datapoints: [...sls.scalingTimeline.datapoints, ...cpu.map((c) => ({ ...c, value: 99 }))] } };
+    const busy = usageFromResult(allBusy, inputs.stacks.serverless.doc, 'serverless.json');
+    expect(busy.window.lambda!.catalog!.meanDurationMs).toBeCloseTo(sum(catalog, 'Duration') / sum(catalog, 'Invocations'), 9);
+    expect(busy.modelled.some((m) => /overstated/.test(m))).toBe(true);
+  });
+
+  it('names the phases measured on a saturated machine', () => {
+    expect(machineBoundPhases(sls)).toEqual([]); // no machine CPU datapoints: nothing to say
+    const peak = sls.phases.find((p) => p.name === 'peak')!;
+    const inPeak = (t: string) => Date.parse(t) >= Date.parse(peak.startedAt) && Date.parse(t) < Date.parse(peak.endedAt);
+    const cpu = [...new Set(sls.scalingTimeline.datapoints.map((d) => d.timestamp))].map((timestamp) => ({ timestamp, metric: 'MachineCPUUtilization', dimensions: {}, value: inPeak(timestamp) ? 96 : 30 }));
+    const busy = { ...sls, scalingTimeline: { ...sls.scalingTimeline, datapoints: [...sls.scalingTimeline.datapoints, ...cpu] } };
+    const phases = machineBoundPhases(busy);
+    expect(phases).toContain('peak');
+    expect(phases).not.toContain('baseline');
+    expect(phases).not.toContain('recovery');
+    const withBusy = buildReport({ ...inputs, results: { ...inputs.results, serverless: { ...inputs.results.serverless, result: busy } } });
+    expect(withBusy.provenance.warnings.some((w) => w.startsWith('serverless: this machine') && w.includes('peak'))).toBe(true);
   });
 
   it('the break-even is where the cheaper model really changes', () => {
