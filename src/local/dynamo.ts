@@ -20,7 +20,7 @@ const READ_OPS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactG
 const WRITE_OPS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-interface ConsumedCapacity {
+export interface ConsumedCapacity {
   TableName?: string;
   CapacityUnits?: number;
 }
@@ -98,12 +98,7 @@ export class LocalDynamo {
   }
 
   private meter(op: string, out: Buffer): void {
-    let consumed: ConsumedCapacity | ConsumedCapacity[] | undefined;
-    try {
-      consumed = (JSON.parse(out.toString('utf8')) as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-    } catch {
-      return;
-    }
+    const consumed = consumedCapacityOf(out);
     const metric = READ_OPS.has(op) ? 'ConsumedReadCapacityUnits' : 'ConsumedWriteCapacityUnits';
     for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
       if (c.TableName && typeof c.CapacityUnits === 'number') this.opts.metrics.record('AWS/DynamoDB', metric, { TableName: c.TableName }, c.CapacityUnits, 'Count');
@@ -144,4 +139,33 @@ export class LocalDynamo {
     await this.pool?.close().catch(() => undefined);
     if (this.child) await stopChild(this.child, graceMs);
   }
+}
+
+const CONSUMED_KEY = Buffer.from('"ConsumedCapacity":');
+
+/**
+ * The ConsumedCapacity member of a DynamoDB JSON response, without parsing the items around it: a
+ * Query page is up to 1 MB, and parsing each one only to read this member cost the supervisor more
+ * CPU than proxying it. The member holds no strings with brackets (table and index names cannot).
+ */
+export function consumedCapacityOf(body: Buffer): ConsumedCapacity | ConsumedCapacity[] | undefined {
+  const key = body.lastIndexOf(CONSUMED_KEY);
+  if (key < 0) return undefined;
+  let start = key + CONSUMED_KEY.length;
+  while (body[start] === 0x20) start += 1;
+  const open = body[start];
+  if (open !== 0x7b && open !== 0x5b) return undefined; // { or [
+  let depth = 0;
+  for (let i = start; i < body.length; i++) {
+    const c = body[i];
+    if (c === 0x7b || c === 0x5b) depth += 1;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) {
+      try {
+        return JSON.parse(body.subarray(start, i + 1).toString('utf8')) as ConsumedCapacity | ConsumedCapacity[];
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }
