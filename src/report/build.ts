@@ -146,10 +146,13 @@ function scaling(result: BenchResult, file: string) {
   const values = cap.points.map((p) => p.value);
   const peak = values.length ? Math.max(...values) : null;
   const measured = measuredPhases(result);
+  // Capacity when the measured phases began (the timeline also holds the deploy's periods, with none in service yet).
+  const measuredFrom = measured.length ? (Date.parse(measured[0]!.startedAt) - Date.parse(result.startedAt)) / 1000 : 0;
+  const startValue = cap.points.filter((p) => p.t <= measuredFrom).at(-1)?.value ?? values[0];
   const baseRate = measured.length ? minRate(measured[0]!.targetRate) : 0;
   const rise = result.series.find((p) => baseRate > 0 && p.targetRps > baseRate * 1.5 && Number.isFinite(baseRate));
   let reaction: number | null = null;
-  if (rise && peak !== null && values[0] !== undefined && peak > values[0]) {
+  if (rise && peak !== null && startValue !== undefined && peak > startValue) {
     const peakAt = cap.points.find((p) => p.value === peak && p.t >= rise.t);
     if (peakAt) reaction = round((peakAt.t - rise.t) * result.timeScale, 0);
   }
@@ -159,7 +162,7 @@ function scaling(result: BenchResult, file: string) {
     capacityMetric: cap.metric,
     capacityUnit: cap.unit,
     capacity: cap.points,
-    start: values[0] ?? null,
+    start: startValue ?? null,
     peak,
     reactionModelledS: reaction,
     throttled: t.throttled,

@@ -42,6 +42,15 @@ describe('report model from the fixture results', () => {
     expect(report.scaling.traditional.reactionModelledS).toBe(150);
   });
 
+  it('starts the capacity story when the measured phases start, not at the deploy’s first period', () => {
+    const first = trad.scalingTimeline.datapoints.find((d) => d.metric === 'GroupInServiceInstances')!;
+    const deploying = { ...first, timestamp: new Date(Date.parse(trad.startedAt) - 20_000).toISOString(), value: 0 };
+    const withDeploy = { ...trad, scalingTimeline: { ...trad.scalingTimeline, datapoints: [deploying, ...trad.scalingTimeline.datapoints] } };
+    const r = buildReport({ ...inputs, results: { ...inputs.results, traditional: { ...inputs.results.traditional, result: withDeploy } } });
+    expect(r.scaling.traditional.start).toBe(2);
+    expect(r.scaling.traditional.reactionModelledS).toBe(150);
+  });
+
   it('prices both models at the mean measured rate, from the measured usage', () => {
     const windowS = 48; // 12 + 3 + 18 + 3 + 12 wall seconds of measured phases
     const rate = (trad.totals.requests / windowS + sls.totals.requests / windowS) / 2;
