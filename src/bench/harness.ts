@@ -1,9 +1,10 @@
 import os from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { checkInvariants, defaultInvariants, type Invariant, type InvariantContext } from './invariants.js';
+import { GeneratorPool, startDistributedPhase, workersFor } from './generator-pool.js';
 import { CatalogKnowledge, RunLedger, VirtualUser } from './journeys.js';
-import { type PhaseRunOutcome, type RunningPhase, startPhase } from './phase-runner.js';
+import { type PhaseRunOutcome, startPhase } from './phase-runner.js';
 import type { Profile } from './profile-schema.js';
 import { mergePhaseRecorders, PhaseRecorder, SecondSeries } from './recorder.js';
 import {
@@ -16,8 +17,8 @@ import {
   type ScalingTimeline,
 } from './result-schema.js';
 import { readScalingTimeline } from './scaling-timeline.js';
-import { planPhases, type PlannedPhase, requestTimeoutS, seededRandom, thinkTimeBounds, totalDurationS } from './schedule.js';
-import { closedLoopDistorted, type GeneratorSample, generatorSaturation, summarizeMicros } from './statistics.js';
+import { planPhases, type PlannedPhase, rateAt, requestTimeoutS, seededRandom, thinkTimeBounds, totalDurationS } from './schedule.js';
+import { closedLoopDistorted, decodeHistogram, type GeneratorSample, generatorSaturation, type Histogram, newHistogram, percentileMs } from './statistics.js';
 
 /** What is being benched: a deployed model (local or AWS) or any URL. */
 export interface BenchTarget {
@@ -66,6 +67,11 @@ export interface RunBenchOptions {
   seed?: number;
   /** Latest capacity figure for the live view (polled every few seconds). */
   capacity?: () => Promise<number | null>;
+  /**
+   * Generator worker threads per phase. Default: as many as the phase's target rate needs (see
+   * workersFor in generator-pool.ts; one for "max"). A number forces that many for every phase.
+   */
+  workers?: number;
   warnings?: string[];
 }
 
@@ -181,7 +187,7 @@ function invariantContext(baseUrl: string, ledger: RunLedger): InvariantContext 
   };
 }
 
-function phaseResult(phase: PlannedPhase, outcome: PhaseRunOutcome, recorder: PhaseRecorder, samples: GeneratorSample[], partial: boolean): PhaseResult {
+function phaseResult(phase: PlannedPhase, outcome: PhaseRunOutcome, recorder: PhaseRecorder, samples: GeneratorSample[], partial: boolean, workers: number): PhaseResult {
   const durationS = outcome.durationS;
   const sat = generatorSaturation(samples);
   return {
@@ -206,9 +212,20 @@ function phaseResult(phase: PlannedPhase, outcome: PhaseRunOutcome, recorder: Ph
     totals: recorder.totals.toStats(durationS),
     steps: Object.fromEntries([...recorder.steps.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, acc]) => [k, acc.toStats(durationS)])),
     journeys: Object.fromEntries(recorder.journeys.entries()),
-    generator: { saturated: sat.saturated, saturatedSeconds: sat.saturatedSeconds, peakCpu: sat.peakCpu, peakLoopDelayMs: sat.peakLoopDelayMs },
+    generator: { saturated: sat.saturated, saturatedSeconds: sat.saturatedSeconds, peakCpu: sat.peakCpu, peakLoopDelayMs: sat.peakLoopDelayMs, workers },
     partial,
   };
+}
+
+/** One phase on this thread (one generator) or on worker threads: the same surface for the phase loop. */
+interface PhaseRun {
+  /** The phase's t=0 on this thread's performance.now() clock. */
+  startMs: number;
+  /** Closes the second: the generator's load (CPU as a fraction of a core; the busiest worker's event-loop utilisation). */
+  sample(): Promise<GeneratorSample>;
+  /** Running figures for the live view. */
+  live: { latency: Histogram; errors: number; throttled: number; coldStarts: number };
+  done: Promise<{ outcome: PhaseRunOutcome; recorder: PhaseRecorder }>;
 }
 
 /** Runs a profile against one target and returns the validated result document (not yet written). */
@@ -224,7 +241,18 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
   const idle = { phaseIndex: 0, warmup: false, phaseElapsedS: 0, phaseDurationS: 0, runElapsedS: 0, runRemainingS: runDurationS, targetRps: 0, currentRps: 0, p95Ms: 0, errors: 0, throttled: 0, coldStarts: 0, capacity: null };
 
   emit({ stage: 'setup', ...idle });
-  const { products, seeded } = await prepare(target, profile, opts.runId, catalog, ledger, warnings);
+  // Generator worker threads start (a second or two from TypeScript sources) while the target is prepared.
+  const generators = new GeneratorPool();
+  const workersNeeded = Math.max(...phases.map((p) => workersFor(p, opts.workers)));
+  if (workersNeeded > 1) generators.take(workersNeeded).catch(() => undefined);
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare(target, profile, opts.runId, catalog, ledger, warnings);
+  } catch (err) {
+    await generators.close();
+    throw err;
+  }
+  const { products, seeded } = prepared;
 
   const vus: VirtualUser[] = [];
   const pool = {
@@ -253,13 +281,9 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
   let capacity: number | null = null;
   let elapsedBeforePhase = 0;
 
-  for (const [index, phase] of phases.entries()) {
-    if (opts.signal?.aborted) break;
+  const runInThread = (phase: PlannedPhase): PhaseRun => {
     const recorder = new PhaseRecorder();
-    const samples: GeneratorSample[] = [];
-    let secondCompleted = 0;
-    let lastPoint = { completedRps: 0 };
-    const running: RunningPhase = startPhase({
+    const running = startPhase({
       url: target.url,
       phase,
       pool,
@@ -272,62 +296,140 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
         completed: (o) => {
           recorder.record(o);
           series.completed(o);
-          secondCompleted += 1;
         },
         journey: (name, event) => recorder.journey(name, event),
       },
     });
-    const progress = (stage: BenchProgress['stage']) =>
-      emit({
-        stage,
-        phase: phase.name,
-        phaseIndex: index,
-        warmup: phase.warmup,
-        phaseElapsedS: Math.min(running.elapsedS(), phase.durationS),
-        phaseDurationS: phase.durationS,
-        runElapsedS: (Date.now() - runStartMs) / 1000,
-        runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase - running.elapsedS()),
-        targetRps: running.targetRps(),
-        currentRps: lastPoint.completedRps,
-        p95Ms: summarizeMicros(recorder.totals.latency).p95,
-        errors: recorder.totals.errors,
-        throttled: recorder.totals.throttled,
-        coldStarts: recorder.totals.coldStarts,
-        capacity,
-      });
     let cpuMark = process.cpuUsage();
-    let wallMark = process.hrtime.bigint();
-    const ticker = setInterval(() => {
-      const now = process.hrtime.bigint();
-      const cpu = process.cpuUsage(cpuMark);
-      const wallMicros = Number(now - wallMark) / 1000;
-      cpuMark = process.cpuUsage();
-      wallMark = now;
-      const sample: GeneratorSample = { cpu: wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
-      loopDelay.reset();
-      samples.push(sample);
-      lastPoint = series.roll(phase.name, running.targetRps(), sample.cpu);
-      secondCompleted = 0;
+    let wallMark = performance.now();
+    loopDelay.reset();
+    return {
+      startMs: performance.now() - running.elapsedS() * 1000,
+      async sample() {
+        const now = performance.now();
+        const cpu = process.cpuUsage(cpuMark);
+        const wallMicros = (now - wallMark) * 1000;
+        cpuMark = process.cpuUsage();
+        wallMark = now;
+        const p99 = loopDelay.percentile(99) / 1e6;
+        loopDelay.reset();
+        return { cpu: wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0, loopDelayP99Ms: Number.isFinite(p99) ? p99 : 0 };
+      },
+      get live() {
+        return recorder.totals;
+      },
+      done: running.done.then((outcome) => ({ outcome, recorder })),
+    };
+  };
+
+  const runOnWorkers = async (phase: PlannedPhase, workers: number): Promise<PhaseRun> => {
+    const live = { latency: newHistogram(), errors: 0, throttled: 0, coldStarts: 0 };
+    const users = Array.from({ length: phase.virtualUsers }, (_, i) => pool.get(i).state());
+    const distributed = await startDistributedPhase({
+      pool: generators,
+      workers,
+      runId: opts.runId,
+      url: target.url,
+      phase,
+      users,
+      catalog: catalog.snapshot(),
+      thinkTime,
+      timeoutS,
+      seeds: Array.from({ length: workers }, () => Math.floor(random() * 2 ** 32)),
+      signal: opts.signal,
+      onSecond: (bucket) => {
+        series.absorb(bucket);
+        live.errors += bucket.errors;
+        live.throttled += bucket.throttled;
+        live.coldStarts += bucket.coldStarts;
+        live.latency.add(decodeHistogram(bucket.latency));
+      },
+    });
+    return {
+      startMs: distributed.startMs,
+      sample: () => distributed.second(),
+      live,
+      done: distributed.done.then((r) => {
+        // The users carry on in the next phase from where the workers left them.
+        for (const state of r.users) vus[state.index] = VirtualUser.restore(state, { runId: opts.runId, random, catalog, ledger });
+        for (const l of r.ledgers) ledger.absorb(l);
+        for (const c of r.catalogs) catalog.absorb(c);
+        return { outcome: r.outcome, recorder: r.recorder };
+      }),
+    };
+  };
+
+  let maxWorkers = 1;
+  try {
+    for (const [index, phase] of phases.entries()) {
+      if (opts.signal?.aborted) break;
+      const workers = workersFor(phase, opts.workers);
+      maxWorkers = Math.max(maxWorkers, workers);
+      const run = workers === 1 ? runInThread(phase) : await runOnWorkers(phase, workers);
+      const samples: GeneratorSample[] = [];
+      let lastPoint = { completedRps: 0 };
+      const phaseElapsedS = () => (performance.now() - run.startMs) / 1000;
+      const targetRps = () => rateAt(phase.rate, Math.max(0, phaseElapsedS()), phase.durationS);
+      const progress = (stage: BenchProgress['stage']) =>
+        emit({
+          stage,
+          phase: phase.name,
+          phaseIndex: index,
+          warmup: phase.warmup,
+          phaseElapsedS: Math.min(Math.max(0, phaseElapsedS()), phase.durationS),
+          phaseDurationS: phase.durationS,
+          runElapsedS: (Date.now() - runStartMs) / 1000,
+          runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase - Math.max(0, phaseElapsedS())),
+          targetRps: targetRps(),
+          currentRps: lastPoint.completedRps,
+          p95Ms: percentileMs(run.live.latency, 95),
+          errors: run.live.errors,
+          throttled: run.live.throttled,
+          coldStarts: run.live.coldStarts,
+          capacity,
+        });
+      let phaseOver = false;
+      let ticking = false;
+      const ticker = setInterval(() => {
+        if (ticking) return; // a slow flush from the workers: skip a beat rather than pile up
+        ticking = true;
+        run
+          .sample()
+          .then((sample) => {
+            if (phaseOver) return;
+            samples.push(sample);
+            lastPoint = series.roll(phase.name, targetRps(), sample.cpu);
+            progress('phase');
+          })
+          .catch(() => undefined)
+          .finally(() => (ticking = false));
+      }, 1000);
+      const capacityPoll = opts.capacity
+        ? setInterval(() => {
+            opts.capacity!().then((c) => (capacity = c), () => undefined);
+          }, 5000)
+        : undefined;
       progress('phase');
-    }, 1000);
-    const capacityPoll = opts.capacity
-      ? setInterval(() => {
-          opts.capacity!().then((c) => (capacity = c), () => undefined);
-        }, 5000)
-      : undefined;
-    progress('phase');
-    const outcome = await running.done;
-    clearInterval(ticker);
-    if (capacityPoll) clearInterval(capacityPoll);
-    void secondCompleted;
-    if (outcome.interrupted) partialReason = `interrupted during phase "${phase.name}"`;
-    const result = phaseResult(phase, outcome, recorder, samples, outcome.interrupted);
-    results.push(result);
-    allSamples.push(...samples);
-    if (!phase.warmup) recorders.push(recorder);
-    elapsedBeforePhase += phase.durationS;
-    emit({ ...idle, stage: 'phase', phase: phase.name, phaseIndex: index, warmup: phase.warmup, runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase), capacity, finishedPhase: result });
-    if (outcome.interrupted) break;
+      let finished: { outcome: PhaseRunOutcome; recorder: PhaseRecorder };
+      try {
+        finished = await run.done;
+      } finally {
+        phaseOver = true;
+        clearInterval(ticker);
+        if (capacityPoll) clearInterval(capacityPoll);
+      }
+      const { outcome, recorder } = finished;
+      if (outcome.interrupted) partialReason = `interrupted during phase "${phase.name}"`;
+      const result = phaseResult(phase, outcome, recorder, samples, outcome.interrupted, workers);
+      results.push(result);
+      allSamples.push(...samples);
+      if (!phase.warmup) recorders.push(recorder);
+      elapsedBeforePhase += phase.durationS;
+      emit({ ...idle, stage: 'phase', phase: phase.name, phaseIndex: index, warmup: phase.warmup, runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase), capacity, finishedPhase: result });
+      if (outcome.interrupted) break;
+    }
+  } finally {
+    await generators.close();
   }
   loopDelay.disable();
   if (opts.signal?.aborted && !partialReason) partialReason = 'interrupted before the first phase';
@@ -371,7 +473,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
     durationS: Math.round(((endedAt.getTime() - startedAt.getTime()) / 1000) * 1000) / 1000,
     partial,
     partialReason: partial ? (partialReason ?? 'not every phase ran') : undefined,
-    generator: { ...saturation, saturated: saturation.saturated, workers: 1, node: process.version, cpus: os.cpus().length },
+    generator: { ...saturation, saturated: saturation.saturated, workers: maxWorkers, node: process.version, cpus: os.cpus().length },
     totals: merged.totals.toStats(measuredS),
     steps: Object.fromEntries([...merged.steps.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, acc]) => [k, acc.toStats(measuredS)])),
     journeys: Object.fromEntries(merged.journeys.entries()),

@@ -81,8 +81,11 @@ export const ScheduleOutcomeSchema = z
 export const GeneratorHealthSchema = z.object({
   saturated: z.boolean(),
   saturatedSeconds: z.number().int().nonnegative(),
+  /** Peak per-second CPU of a generator thread, as a fraction of one core (with workers: the busiest worker's event-loop utilisation). */
   peakCpu: z.number().nonnegative(),
   peakLoopDelayMs: z.number().nonnegative(),
+  /** Generator threads that ran the phase (worker_threads when more than one; absent in older results). */
+  workers: z.number().int().positive().optional(),
 });
 
 export const PhaseResultSchema = z.object({
@@ -184,6 +187,7 @@ export const BenchResultSchema = z
     partial: z.boolean(),
     partialReason: z.string().optional(),
     generator: GeneratorHealthSchema.extend({
+      /** The most generator threads any phase used. */
       workers: z.number().int().positive(),
       node: z.string(),
       cpus: z.number().int().positive(),

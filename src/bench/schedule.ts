@@ -63,23 +63,38 @@ export function slotTime(rate: Exclude<Rate, 'max'>, durationS: number, k: numbe
   return (-from + Math.sqrt(from * from + 2 * slope * k)) / slope;
 }
 
-/** Uniform arrivals of an open-model phase, claimed in order by whichever virtual user is free. */
+/** Which slots of a phase's schedule one generator owns: slot k belongs to generator k mod `of`. */
+export interface ScheduleShare {
+  index: number;
+  of: number;
+}
+
+/**
+ * Uniform arrivals of an open-model phase, claimed in order by whichever virtual user is free. With a
+ * share, only every `of`-th slot (from `index`) is this generator's: N workers together keep the whole
+ * schedule, each at 1/N of the rate, with no coordination while the phase runs.
+ */
 export class ArrivalSchedule {
   private next = 0;
+  /** This generator's slots (all of them without a share); null for "max". */
   readonly total: number | null;
+  private readonly share: ScheduleShare;
 
   constructor(
     readonly rate: Rate,
     readonly durationS: number,
+    share: ScheduleShare = { index: 0, of: 1 },
   ) {
-    this.total = scheduledArrivals(rate, durationS);
+    this.share = share;
+    const all = scheduledArrivals(rate, durationS);
+    this.total = all === null ? null : Math.max(0, Math.ceil((all - share.index) / share.of));
   }
 
   /** The next slot's time, or null when the phase has no more arrivals. "max" slots are always "now". */
   claim(nowS: number): number | null {
     if (this.rate === 'max') return nowS < this.durationS ? nowS : null;
     if (this.total !== null && this.next >= this.total) return null;
-    const t = slotTime(this.rate, this.durationS, this.next);
+    const t = slotTime(this.rate, this.durationS, this.share.index + this.next * this.share.of);
     if (t >= this.durationS) return null;
     this.next += 1;
     return t;
@@ -132,15 +147,21 @@ export function totalDurationS(phases: PlannedPhase[]): number {
 }
 
 
+/** Per mix: its journeys with positive weight and their cumulative weights (picked once per journey, so cached). */
+const mixTables = new WeakMap<JourneyMix, { names: JourneyName[]; cumulative: number[]; total: number }>();
+
 export function pickJourney(mix: JourneyMix, random: () => number): JourneyName {
-  const entries = Object.entries(mix).filter(([, w]) => (w ?? 0) > 0) as [JourneyName, number][];
-  const total = entries.reduce((s, [, w]) => s + w, 0);
-  let x = random() * total;
-  for (const [name, w] of entries) {
-    x -= w;
-    if (x < 0) return name;
+  let table = mixTables.get(mix);
+  if (!table) {
+    const entries = Object.entries(mix).filter(([, w]) => (w ?? 0) > 0) as [JourneyName, number][];
+    let sum = 0;
+    table = { names: entries.map(([n]) => n), cumulative: entries.map(([, w]) => (sum += w)), total: sum };
+    mixTables.set(mix, table);
   }
-  return entries[entries.length - 1]![0];
+  const x = random() * table.total;
+  const { names, cumulative } = table;
+  for (let i = 0; i < names.length - 1; i++) if (x < cumulative[i]!) return names[i]!;
+  return names[names.length - 1]!;
 }
 
 export type { Phase };

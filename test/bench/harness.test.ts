@@ -6,6 +6,7 @@ import { runBench, type BenchTarget } from '../../src/bench/harness.js';
 import { defaultInvariants } from '../../src/bench/invariants.js';
 import { parseProfile } from '../../src/bench/profiles.js';
 import { readResult, writeResult } from '../../src/bench/result-store.js';
+import { decodeHistogram, summarizeMicros } from '../../src/bench/statistics.js';
 import { startKnownServer, type KnownServer } from './known-server.js';
 
 let server: KnownServer | undefined;
@@ -63,6 +64,71 @@ describe('bench harness against a known server', () => {
     expect(r.series.reduce((s, p) => s + p.completedRps, 0)).toBeGreaterThanOrEqual(300);
     expect(r.partial).toBe(false);
     expect(r.generator.saturated).toBe(false);
+  });
+
+  it('a phase on two generator workers: exact merged counts, percentiles from the merged histograms', async () => {
+    server = await startKnownServer({ delayMs: 20 });
+    const profile = parseProfile(
+      {
+        name: 'workers',
+        description: 'two phases on two worker threads',
+        mix: READ_ONLY,
+        thinkTime: { min: '5ms', max: '20ms' },
+        phases: [
+          { name: 'low', duration: 2, rate: 40 },
+          { name: 'high', duration: 2, rate: 120 },
+        ],
+      },
+      'inline',
+    );
+    const r = await runBench({ target: target(server.url), profile, profileFile: 'inline', timeScale: 1, runId: 'workers', invariants: [], workers: 2 });
+    expect(r.generator.workers).toBe(2);
+    const [low, high] = r.phases;
+    expect(low!.generator.workers).toBe(2);
+    expect(high!.generator.workers).toBe(2);
+    // The two workers' halves of the schedule add up to the whole of it, exactly.
+    expect(low!.schedule).toMatchObject({ scheduled: 80, sent: 80, dropped: 0, inFlightAtEnd: 0 });
+    expect(high!.schedule).toMatchObject({ scheduled: 240, sent: 240, dropped: 0, inFlightAtEnd: 0 });
+    expect(r.totals.requests).toBe(320);
+    expect(server.counts.requests).toBe(2 + 320);
+    expect(r.totals.statusCounts).toEqual({ '200': 320 });
+    expect(high!.totals.throughputRps).toBeGreaterThan(110);
+    expect(high!.totals.throughputRps).toBeLessThan(130);
+    for (const phase of [low!, high!]) {
+      expect(phase.totals.latencyMs.min).toBeGreaterThanOrEqual(19.9);
+      expect(phase.totals.latencyMs.p50).toBeGreaterThanOrEqual(20);
+      expect(phase.totals.latencyMs.p50).toBeLessThan(20 + 15);
+      expect(phase.totals.latencyMs.p95).toBeGreaterThanOrEqual(20);
+      // Two generator threads and this server's thread share 2 cores with other suites: a wider jitter allowance.
+      expect(phase.totals.latencyMs.p95).toBeLessThan(20 + 80);
+      // The summary is the merged full histogram's: the encoded histogram holds every response and gives the same percentiles.
+      const merged = decodeHistogram(phase.totals.latencyHistogram);
+      expect(merged.totalCount).toBe(phase.totals.responses);
+      expect(summarizeMicros(merged)).toMatchObject({ p50: phase.totals.latencyMs.p50, p95: phase.totals.latencyMs.p95, p99: phase.totals.latencyMs.p99, max: phase.totals.latencyMs.max });
+      expect(Object.values(phase.steps).reduce((s, x) => s + x.requests, 0)).toBe(phase.totals.requests);
+      const journeys = Object.values(phase.journeys);
+      expect(journeys.reduce((s, j) => s + j.started, 0)).toBeGreaterThan(0);
+    }
+    // Every worker's seconds reach the series (the last partial second may roll into no point).
+    expect(r.series.reduce((s, p) => s + p.completedRps, 0)).toBeGreaterThanOrEqual(300);
+    expect(r.partial).toBe(false);
+  });
+
+  it('checkout journeys keep their users, carts and orders across worker threads; invariants pass', async () => {
+    server = await startKnownServer({ flakyPayments: true });
+    const profile = parseProfile(
+      { name: 'shop', description: 'd', mix: { checkout: 3, login: 1 }, seed: { users: 3 }, phases: [{ name: 'a', duration: 2, rate: 60 }, { name: 'b', duration: 2, rate: 60 }] },
+      'inline',
+    );
+    const r = await runBench({ target: target(server.url), profile, profileFile: 'inline', timeScale: 1, runId: 'shopw', workers: 2 });
+    expect(r.generator.workers).toBe(2);
+    expect(r.steps['checkout.pay-retry']!.statusCounts['200']).toBeGreaterThan(0);
+    expect(r.journeys.checkout!.completed).toBeGreaterThan(0);
+    expect(r.invariants.map((i) => [i.id, i.status])).toEqual([
+      ['orders-accepted-equal-stored', 'pass'],
+      ['no-double-charge', 'pass'],
+      ['paid-orders-not-pending', 'pass'],
+    ]);
   });
 
   it('cold starts and init durations match the runtime’s own count; warm-up is excluded', async () => {

@@ -20,6 +20,7 @@ export function formatPhaseLine(model: string, phase: PhaseResult): string {
     `cold starts ${t.coldStarts.count}`,
   ];
   if (s.late || s.dropped) parts.push(`late ${s.late} dropped ${s.dropped}`);
+  if ((phase.generator.workers ?? 1) > 1) parts.push(`${phase.generator.workers} generator workers`);
   if (phase.generator.saturated) parts.push('GENERATOR SATURATED');
   return parts.join(' · ');
 }
