@@ -23,7 +23,7 @@ export default class Report extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Report);
-    // Only what this format needs: Ink (and its layout engine) loads for the terminal formats alone.
+    // Only what this format needs, and never Ink: the terminal layout is drawn as a string (render/text.ts).
     const [{ loadReportInputs }, { buildReport }] = await Promise.all([import('../src/report/inputs.js'), import('../src/report/build.js')]);
     const inputs = await loadReportInputs({ runId: flags.run, configFile: flags.config, effortWeightsFile: flags['effort-weights'], region: flags.region, freeTier: flags['free-tier'] });
     const report = buildReport(inputs);
@@ -31,12 +31,13 @@ export default class Report extends BaseCommand {
     // Files and pipes never get ANSI: by default they get the Markdown text; "ink" there means the terminal layout without colours.
     const requested = (flags.format ?? (tty ? 'ink' : 'md')) as 'ink' | 'text' | 'json' | 'md' | 'html';
     const format = requested === 'ink' && !tty ? 'text' : requested;
-    const color = tty && !process.env.NO_COLOR;
+    // What chalk would decide for Ink: a TTY whose terminal has colours (FORCE_COLOR, TERM=dumb), and never with NO_COLOR.
+    const color = tty && !process.env.NO_COLOR && (process.stdout.hasColors?.() ?? false);
     let text: string;
     if (format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;
     else if (format === 'md') text = (await import('../src/report/render/markdown.js')).renderMarkdown(report);
     else if (format === 'html') text = (await import('../src/report/render/html.js')).renderHtml(report);
-    else text = (await import('../src/report/render/index.js')).renderReport(report, format, { columns: process.stdout.columns ?? 100, color });
+    else text = (await import('../src/report/render/text.js')).renderText(report, { columns: process.stdout.columns ?? 100, color: format === 'ink' && color });
     if (flags.output) {
       const { default: writeFileAtomic } = await import('write-file-atomic');
       await writeFileAtomic(flags.output, text);

@@ -1,14 +1,13 @@
-import { createElement } from 'react';
-import { renderToString } from 'ink';
 import type { Report } from '../model.js';
-import { ReportView } from '../ui/ReportView.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { renderText } from './text.js';
 
 /**
  * One report, five renderings. `ink` is the terminal layout (colours when asked), `text` the same
  * layout without any ANSI (what a pipe or a file gets), `json` the model itself (validated by
- * ReportSchema), `md` a PR comment, `html` a self-contained page with charts.
+ * ReportSchema), `md` a PR comment, `html` a self-contained page with charts. Both terminal formats
+ * are drawn as a string (render/text.ts) exactly as Ink draws ReportView, without loading Ink.
  */
 export const REPORT_FORMATS = ['ink', 'text', 'json', 'md', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -29,10 +28,7 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'html':
       return renderHtml(report);
     case 'ink':
-    case 'text': {
-      const columns = Math.max(80, Math.min(100, options.columns ?? 100));
-      const color = format === 'ink' && (options.color ?? false);
-      return `${renderToString(createElement(ReportView, { report, width: columns, color }), { columns })}\n`;
-    }
+    case 'text':
+      return renderText(report, { columns: options.columns ?? 100, color: format === 'ink' && (options.color ?? false) });
   }
 }
