@@ -32,7 +32,8 @@ export function rangeToFixed(text: string): bigint | null {
 }
 
 export function fixedToDecimal(value: bigint, decimals: number): Decimal {
-  return new Decimal(value.toString()).div(new Decimal(10).pow(decimals));
+  // Exponent notation is exact and skips a division per call (the cost curve calls this thousands of times).
+  return new Decimal(`${value.toString()}e-${decimals}`);
 }
 
 export const costToDecimal = (cost: bigint) => fixedToDecimal(cost, PRICE_DECIMALS + QUANTITY_DECIMALS);
