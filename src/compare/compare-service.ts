@@ -122,7 +122,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
       onProgress: (p) => {
         const model = p.model as Model;
         if (model !== benchModel) {
-          if (benchModel) set(`bench:${benchModel}`, { status: 'done' });
+          // The run id comes with the last model's result; the finished one's last progress line would be stale.
+          if (benchModel) set(`bench:${benchModel}`, { status: 'done', detail: 'all phases run' });
           benchModel = model;
           set(`bench:${model}`, { status: 'running' });
         }

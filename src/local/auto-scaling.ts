@@ -208,8 +208,10 @@ export class AutoScalingGroup {
       this.datapoints = [];
     }
     m.record('AWS/AutoScaling', 'GroupDesiredCapacity', group, this.desiredCapacity, 'Count');
-    m.record('AWS/AutoScaling', 'GroupInServiceInstances', group, inService.length, 'Count');
-    m.record('AWS/AutoScaling', 'GroupPendingInstances', group, this.instances.filter((i) => i.state === 'pending' || i.state === 'starting' || i.state === 'warming').length, 'Count');
+    // AWS counts an instance InService once it passes its health checks; warm-up only keeps its metrics
+    // out of the group's aggregate (the policy above), it does not hold the lifecycle state.
+    m.record('AWS/AutoScaling', 'GroupInServiceInstances', group, this.instances.filter((i) => i.state === 'warming' || i.state === 'in-service').length, 'Count');
+    m.record('AWS/AutoScaling', 'GroupPendingInstances', group, this.instances.filter((i) => i.state === 'pending' || i.state === 'starting').length, 'Count');
     m.record('AWS/AutoScaling', 'GroupTotalInstances', group, this.instances.length, 'Count');
     const lb = { LoadBalancer: this.lb.dimension };
     m.record('AWS/ApplicationELB', 'HealthyHostCount', lb, this.lb.healthy().length, 'Count');
