@@ -431,6 +431,10 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
   } finally {
     await generators.close();
   }
+  // The last phase's final tick can land after its end (workers answer a tick asynchronously):
+  // close the open second so its requests and cold starts are in the series, as in the phase totals.
+  const lastPhase = phases[results.length - 1];
+  if (lastPhase && series.pending()) series.roll(lastPhase.name, rateAt(lastPhase.rate, lastPhase.durationS, lastPhase.durationS), allSamples.at(-1)?.cpu ?? 0);
   loopDelay.disable();
   if (opts.signal?.aborted && !partialReason) partialReason = 'interrupted before the first phase';
   const partial = partialReason !== undefined || results.filter((r) => !r.warmup).length < phases.filter((p) => !p.warmup).length;

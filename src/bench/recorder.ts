@@ -304,6 +304,12 @@ export class SecondSeries {
     this.current.absorb(d);
   }
 
+  /** Whether the open second holds anything (what arrived after the last tick of the run). */
+  pending(): boolean {
+    const b = this.current;
+    return b.sent + b.completed + b.errors + b.throttled + b.coldStarts > 0;
+  }
+
   /** Closes the second that just ended and returns its point. */
   roll(phase: string, targetRps: number, generatorCpu: number): SeriesPoint {
     const b = this.current;

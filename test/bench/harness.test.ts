@@ -17,23 +17,26 @@ afterEach(async () => {
 
 const target = (url: string, extra: Partial<BenchTarget> = {}): BenchTarget => ({ model: 'external', kind: 'url', url, ...extra });
 const READ_ONLY = { browse: 2, search: 1, viewProduct: 2 };
+/** 2 s at 40 req/s, then 2 s at 120 req/s: 80 + 240 scheduled requests. */
+const lowThenHigh = (name: string, description: string) =>
+  parseProfile(
+    {
+      name,
+      description,
+      mix: READ_ONLY,
+      thinkTime: { min: '5ms', max: '20ms' },
+      phases: [
+        { name: 'low', duration: 2, rate: 40 },
+        { name: 'high', duration: 2, rate: 120 },
+      ],
+    },
+    'inline',
+  );
 
 describe('bench harness against a known server', () => {
   it('counts, per-phase splits and percentiles match a server with a fixed 20 ms delay', async () => {
     server = await startKnownServer({ delayMs: 20 });
-    const profile = parseProfile(
-      {
-        name: 'known',
-        description: 'two phases',
-        mix: READ_ONLY,
-        thinkTime: { min: '5ms', max: '20ms' },
-        phases: [
-          { name: 'low', duration: 2, rate: 40 },
-          { name: 'high', duration: 2, rate: 120 },
-        ],
-      },
-      'inline',
-    );
+    const profile = lowThenHigh('known', 'two phases');
     const r = await runBench({ target: target(server.url), profile, profileFile: 'inline', timeScale: 1, runId: 'known', invariants: [] });
     const [low, high] = r.phases;
     expect(low!.schedule).toMatchObject({ scheduled: 80, sent: 80, dropped: 0, inFlightAtEnd: 0 });
@@ -68,19 +71,7 @@ describe('bench harness against a known server', () => {
 
   it('a phase on two generator workers: exact merged counts, percentiles from the merged histograms', async () => {
     server = await startKnownServer({ delayMs: 20 });
-    const profile = parseProfile(
-      {
-        name: 'workers',
-        description: 'two phases on two worker threads',
-        mix: READ_ONLY,
-        thinkTime: { min: '5ms', max: '20ms' },
-        phases: [
-          { name: 'low', duration: 2, rate: 40 },
-          { name: 'high', duration: 2, rate: 120 },
-        ],
-      },
-      'inline',
-    );
+    const profile = lowThenHigh('workers', 'two phases on two worker threads');
     const r = await runBench({ target: target(server.url), profile, profileFile: 'inline', timeScale: 1, runId: 'workers', invariants: [], workers: 2 });
     expect(r.generator.workers).toBe(2);
     const [low, high] = r.phases;
