@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiGatewayFront } from '../../src/local/apigw.js';
-import { resolveFidelity } from '../../src/local/fidelity.js';
+import { resolveFidelity, type FidelityValues } from '../../src/local/fidelity.js';
 import { LambdaRuntime, type LocalFunction } from '../../src/local/lambda-runtime.js';
 import { MetricsRecorder, readLocalMetrics } from '../../src/local/metrics.js';
 import { freePort, pidAlive, sleep } from '../../src/local/processes.js';
@@ -15,6 +15,30 @@ const bundle = path.join(here, 'fixtures/lambda-handler/index.mjs');
 
 function fn(id: LocalFunction['id'], extra: Partial<LocalFunction> = {}): LocalFunction {
   return { id, functionName: `t-${id}`, memoryMb: 256, timeoutSeconds: 5, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env: {}, ...extra };
+}
+
+interface RuntimeRig {
+  dir: string;
+  fidelity: FidelityValues;
+  metrics: MetricsRecorder;
+  runtime: LambdaRuntime;
+}
+
+/** A started runtime over `functions` in a scratch directory; stopped and removed however `body` ends. */
+async function withRuntime(prefix: string, functions: LocalFunction[], overrides: Partial<FidelityValues>, body: (rig: RuntimeRig) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const fidelity = resolveFidelity(overrides);
+  const metrics = new MetricsRecorder(dir, 60, 1);
+  await metrics.start();
+  const runtime = new LambdaRuntime(functions, { fidelity, timeScale: 1, metrics, logsDir: dir });
+  runtime.start();
+  try {
+    await body({ dir, fidelity, metrics, runtime });
+  } finally {
+    await runtime.stop(2000);
+    await metrics.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function topology(throttle = { rateLimit: 10_000, burstLimit: 10_000 }): ServerlessTopology {
@@ -138,51 +162,40 @@ describe("this machine's limits: init slots and the environment ceiling", () => 
   const sumOf = (data: Awaited<ReturnType<typeof readLocalMetrics>>, name: string) => data.filter((d) => d.MetricName === name).reduce((s, d) => s + d.StatisticValues.Sum, 0);
 
   it('runs one Init at a time and lets a waiting invocation take an environment that turns idle', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-slots-'));
-    const fidelity = resolveFidelity({ localMaxConcurrentInits: 1, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 0 }] });
-    const metrics = new MetricsRecorder(dir, 60, 1);
-    await metrics.start();
-    const runtime = new LambdaRuntime([fn('catalog', { env: { INIT_DELAY_MS: '400' } })], { fidelity, timeScale: 1, metrics, logsDir: dir });
-    runtime.start();
-    let maxInitializing = 0;
-    const sampler = setInterval(() => {
-      maxInitializing = Math.max(maxInitializing, runtime.snapshot().filter((e) => e.state === 'initializing').length);
-    }, 5);
-    try {
-      const outcomes = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke('catalog', { rawPath: '/x', queryStringParameters: { sleep: '20' } })));
-      expect(outcomes.map((o) => o.kind)).toEqual(Array(6).fill('ok'));
-      expect(maxInitializing).toBe(1);
-      // Six invocations, but Inits queue behind one slot while a 20 ms invocation frees its environment.
-      const cold = runtime.coldStarts.get('catalog')!;
-      expect(cold).toBeGreaterThanOrEqual(1);
-      expect(cold).toBeLessThan(6);
-      expect(outcomes.filter((o) => o.kind === 'ok' && o.coldStart)).toHaveLength(cold);
-      expect(runtime.snapshot()).toHaveLength(cold);
-      await metrics.flush();
-      const data = await readLocalMetrics(dir);
-      expect(sumOf(data, 'LocalInitSlotWaits')).toBe(5);
-      expect(sumOf(data, 'LocalInitSlotSwitches')).toBe(6 - cold);
-    } finally {
-      clearInterval(sampler);
-      await runtime.stop(2000);
-      await metrics.stop();
-      await rm(dir, { recursive: true, force: true });
-    }
+    const overrides = { localMaxConcurrentInits: 1, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 0 }] };
+    await withRuntime('ac-slots-', [fn('catalog', { env: { INIT_DELAY_MS: '400' } })], overrides, async ({ dir, metrics, runtime }) => {
+      let maxInitializing = 0;
+      const sampler = setInterval(() => {
+        maxInitializing = Math.max(maxInitializing, runtime.snapshot().filter((e) => e.state === 'initializing').length);
+      }, 5);
+      try {
+        const outcomes = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke('catalog', { rawPath: '/x', queryStringParameters: { sleep: '20' } })));
+        expect(outcomes.map((o) => o.kind)).toEqual(Array(6).fill('ok'));
+        expect(maxInitializing).toBe(1);
+        // Six invocations, but Inits queue behind one slot while a 20 ms invocation frees its environment.
+        const cold = runtime.coldStarts.get('catalog')!;
+        expect(cold).toBeGreaterThanOrEqual(1);
+        expect(cold).toBeLessThan(6);
+        expect(outcomes.filter((o) => o.kind === 'ok' && o.coldStart)).toHaveLength(cold);
+        expect(runtime.snapshot()).toHaveLength(cold);
+        await metrics.flush();
+        const data = await readLocalMetrics(dir);
+        expect(sumOf(data, 'LocalInitSlotWaits')).toBe(5);
+        expect(sumOf(data, 'LocalInitSlotSwitches')).toBe(6 - cold);
+      } finally {
+        clearInterval(sampler);
+      }
+    });
   });
 
   it('at the environment ceiling, waits for its own environment rather than evicting; a function with none evicts an idle one', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-ceiling-'));
-    const fidelity = resolveFidelity({ localMaxEnvironments: 2, localMaxConcurrentInits: 4, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 0 }] });
-    const metrics = new MetricsRecorder(dir, 60, 1);
-    await metrics.start();
-    const runtime = new LambdaRuntime([fn('catalog'), fn('users'), fn('cart')], { fidelity, timeScale: 1, metrics, logsDir: dir });
-    runtime.start();
-    const call = async (id: 'catalog' | 'users' | 'cart', sleepMs = 0) => {
-      const o = await runtime.invoke(id, { rawPath: '/x', queryStringParameters: sleepMs ? { sleep: String(sleepMs) } : {} });
-      if (o.kind !== 'ok') throw new Error(JSON.stringify(o));
-      return (JSON.parse((o.result as { body: string }).body) as { pid: number }).pid;
-    };
-    try {
+    const overrides = { localMaxEnvironments: 2, localMaxConcurrentInits: 4, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 0 }] };
+    await withRuntime('ac-ceiling-', [fn('catalog'), fn('users'), fn('cart')], overrides, async ({ dir, metrics, runtime }) => {
+      const call = async (id: 'catalog' | 'users' | 'cart', sleepMs = 0) => {
+        const o = await runtime.invoke(id, { rawPath: '/x', queryStringParameters: sleepMs ? { sleep: String(sleepMs) } : {} });
+        if (o.kind !== 'ok') throw new Error(JSON.stringify(o));
+        return (JSON.parse((o.result as { body: string }).body) as { pid: number }).pid;
+      };
       const usersPid = await call('users');
       const catalogPid = await call('catalog');
       // catalog busy for 400 ms; a second catalog invocation waits for it instead of evicting users' idle environment
@@ -197,45 +210,31 @@ describe("this machine's limits: init slots and the environment ceiling", () => 
       expect(runtime.snapshot().map((e) => e.function).sort()).toEqual(['cart', 'catalog']);
       await metrics.flush();
       expect(sumOf(await readLocalMetrics(dir), 'LocalEnvironmentWaits')).toBeGreaterThanOrEqual(1);
-    } finally {
-      await runtime.stop(2000);
-      await metrics.stop();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('API-gateway throttling', () => {
   it('answers 429 beyond the burst, at the stage rate', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-throttle-'));
-    const fidelity = resolveFidelity({});
-    const metrics = new MetricsRecorder(dir, 60, 1);
-    const runtime = new LambdaRuntime([fn('catalog')], { fidelity, timeScale: 1, metrics, logsDir: dir });
-    runtime.start();
-    const api = new ApiGatewayFront(topology({ rateLimit: 0.01, burstLimit: 4 }), runtime, { port: await freePort(), fidelity, metrics });
-    await api.start();
-    try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) statuses.push((await fetch(`${api.url}/catalog/t`)).status);
-      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
-      expect(statuses.filter((s) => s === 429)).toHaveLength(4);
-      expect((await fetch(`${api.url}/unknown`)).status).toBe(429); // throttling precedes routing
-    } finally {
-      await api.stop();
-      await runtime.stop(2000);
-      await rm(dir, { recursive: true, force: true });
-    }
+    await withRuntime('ac-throttle-', [fn('catalog')], {}, async ({ fidelity, metrics, runtime }) => {
+      const api = new ApiGatewayFront(topology({ rateLimit: 0.01, burstLimit: 4 }), runtime, { port: await freePort(), fidelity, metrics });
+      await api.start();
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 8; i++) statuses.push((await fetch(`${api.url}/catalog/t`)).status);
+        expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+        expect((await fetch(`${api.url}/unknown`)).status).toBe(429); // throttling precedes routing
+      } finally {
+        await api.stop();
+      }
+    });
   });
 });
 
 describe('CPU share by memory size', () => {
   it('stretches the CPU time an invocation used to the vCPU share of its memory size', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-cpu-'));
-    const fidelity = resolveFidelity({});
-    const metrics = new MetricsRecorder(dir, 60, 1);
-    const runtime = new LambdaRuntime([fn('catalog', { memoryMb: 442 }), fn('users', { memoryMb: 1769 })], { fidelity, timeScale: 1, metrics, logsDir: dir });
-    runtime.start();
-    try {
+    await withRuntime('ac-cpu-', [fn('catalog', { memoryMb: 442 }), fn('users', { memoryMb: 1769 })], {}, async ({ runtime }) => {
       const spin = async (id: 'catalog' | 'users') => {
         await runtime.invoke(id, { rawPath: '/warm' });
         const o = await runtime.invoke(id, { rawPath: '/spin', queryStringParameters: { spin: '40' } });
@@ -247,56 +246,40 @@ describe('CPU share by memory size', () => {
       expect(full).toBeLessThan(120);
       expect(quarter).toBeGreaterThan(150);
       expect(quarter / full).toBeGreaterThan(2.5);
-    } finally {
-      await runtime.stop(2000);
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('provisioned concurrency and the orders queue', () => {
   it('serves from provisioned environments without a cold start on the request path and keeps them past idle reclaim', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-prov-'));
-    const fidelity = resolveFidelity({ environmentIdleReclaimSeconds: 0.3 });
-    const metrics = new MetricsRecorder(dir, 60, 1);
-    const runtime = new LambdaRuntime([fn('catalog', { provisionedConcurrency: 2 })], { fidelity, timeScale: 1, metrics, logsDir: dir });
-    runtime.start();
-    try {
+    await withRuntime('ac-prov-', [fn('catalog', { provisionedConcurrency: 2 })], { environmentIdleReclaimSeconds: 0.3 }, async ({ runtime }) => {
       expect(await runtime.prewarm()).toBe(2);
       await sleep(600);
       expect(runtime.snapshot().filter((e) => e.provisioned)).toHaveLength(2);
       const o = await runtime.invoke('catalog', { rawPath: '/x' });
       expect(o.kind).toBe('ok');
       expect(runtime.coldStarts.get('catalog') ?? 0).toBe(0);
-    } finally {
-      await runtime.stop(2000);
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('delivers queue messages in batches, keeps reported failures, and moves them to the DLQ after maxReceiveCount', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-sqs-'));
-    const fidelity = resolveFidelity({});
-    const metrics = new MetricsRecorder(dir, 60, 1);
-    const runtime = new LambdaRuntime([fn('orders-consumer')], { fidelity, timeScale: 1, metrics, logsDir: dir });
-    runtime.start();
-    const queue = new LocalQueue({ name: 'q', dlqName: 'q-dlq', maxReceiveCount: 2, batchSize: 10, visibilityTimeoutMs: 150, pollIntervalMs: 20 }, { port: await freePort(), region: 'us-east-1', metrics, runtime });
-    await queue.start();
-    try {
-      const send = async (body: string) => {
-        const res = await fetch(queue.endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonSQS.SendMessage', 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ QueueUrl: queue.url(), MessageBody: body }) });
-        return (await res.json()) as { MessageId: string; MD5OfMessageBody: string };
-      };
-      const ok = await send('ok');
-      expect(ok.MD5OfMessageBody).toBe('444bcb3a3fcf8389296c49467f27e1d6');
-      await send('fail');
-      await waitForDepth(() => queue.depth('q-dlq').visible === 1);
-      expect(queue.depth()).toEqual({ visible: 0, inFlight: 0 });
-    } finally {
-      await queue.stop();
-      await runtime.stop(2000);
-      await rm(dir, { recursive: true, force: true });
-    }
+    await withRuntime('ac-sqs-', [fn('orders-consumer')], {}, async ({ metrics, runtime }) => {
+      const queue = new LocalQueue({ name: 'q', dlqName: 'q-dlq', maxReceiveCount: 2, batchSize: 10, visibilityTimeoutMs: 150, pollIntervalMs: 20 }, { port: await freePort(), region: 'us-east-1', metrics, runtime });
+      await queue.start();
+      try {
+        const send = async (body: string) => {
+          const res = await fetch(queue.endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonSQS.SendMessage', 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ QueueUrl: queue.url(), MessageBody: body }) });
+          return (await res.json()) as { MessageId: string; MD5OfMessageBody: string };
+        };
+        const ok = await send('ok');
+        expect(ok.MD5OfMessageBody).toBe('444bcb3a3fcf8389296c49467f27e1d6');
+        await send('fail');
+        await waitForDepth(() => queue.depth('q-dlq').visible === 1);
+        expect(queue.depth()).toEqual({ visible: 0, inFlight: 0 });
+      } finally {
+        await queue.stop();
+      }
+    });
   });
 });
 
