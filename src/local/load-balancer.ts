@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { MetricsRecorder, MetricUnit } from './metrics.js';
 import { nextHealth, pickLeastOutstanding, type HealthState } from './policies.js';
 import { closeServer } from './processes.js';
@@ -15,6 +15,7 @@ import type { HealthCheckSpec } from './topology.js';
  */
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const CLIENT_CLOSED = 'ECLIENTCLOSED';
 const RETRYABLE = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export interface Target {
@@ -33,7 +34,8 @@ export interface Target {
 
 interface Waiting {
   dispatch: (t: Target | undefined) => void;
-  exclude: Set<string>;
+  /** Targets that refused this request's connection (a retry goes elsewhere). */
+  exclude: ReadonlySet<string> | undefined;
 }
 
 export interface LoadBalancerOptions {
@@ -202,16 +204,27 @@ export class LoadBalancer {
     return pct;
   }
 
-  private choose(exclude: Set<string>): Target | undefined | 'busy' {
-    const healthy = this.healthy().filter((t) => !exclude.has(t.id));
-    if (healthy.length === 0) return undefined;
-    const free = healthy.filter((t) => t.outstanding < t.slots);
+  /** Reused by choose(), which runs for every request: no arrays built per request. */
+  private readonly free: Target[] = [];
+
+  private choose(exclude: ReadonlySet<string> | undefined): Target | undefined | 'busy' {
+    const free = this.free;
+    free.length = 0;
+    let anyHealthy = false;
+    for (const t of this.targets.values()) {
+      if (t.health.state !== 'healthy' || exclude?.has(t.id)) continue;
+      anyHealthy = true;
+      if (t.outstanding < t.slots) free.push(t);
+    }
+    if (!anyHealthy) return undefined;
     if (free.length === 0) return 'busy';
     this.cursor = (this.cursor + 1) % 1_000_000;
-    return pickLeastOutstanding(free, this.cursor % free.length);
+    const chosen = pickLeastOutstanding(free, this.cursor % free.length);
+    free.length = 0;
+    return chosen;
   }
 
-  private acquire(exclude: Set<string>): Promise<Target | undefined> {
+  private acquire(exclude: ReadonlySet<string> | undefined): Promise<Target | undefined> {
     const c = this.choose(exclude);
     if (c !== 'busy') {
       if (c) this.account(c, +1);
@@ -261,27 +274,14 @@ export class LoadBalancer {
       }
       body = Buffer.concat(chunks);
     }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const remote = req.socket.remoteAddress ?? '127.0.0.1';
-    headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${remote}` : remote;
-    headers['x-forwarded-proto'] = 'http';
-    headers['x-forwarded-port'] = String(this.opts.port);
-    const exclude = new Set<string>();
+    const headers = forwardedHeaders(req.rawHeaders, req.socket.remoteAddress ?? '127.0.0.1', this.opts.port);
+    let exclude: Set<string> | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       const t = await this.acquire(exclude);
       if (!t) return elbError(503);
       const targetStart = performance.now();
-      let status = 0;
       try {
-        // undici's stream(): the response body is written straight into our response, no Readable in between.
-        await t.pool.stream({ method: (req.method ?? 'GET') as 'GET', path: req.url ?? '/', headers, body }, ({ statusCode, headers: upHeaders }) => {
-          status = statusCode;
-          const out: Record<string, string | string[]> = {};
-          for (const [k, v] of Object.entries(upHeaders)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-          res.writeHead(statusCode, out);
-          return res;
-        });
+        const status = await forward(t.pool, { method: (req.method ?? 'GET') as Dispatcher.HttpMethod, path: req.url ?? '/', headers, body }, res);
         this.release(t);
         this.countBytes(req.socket);
         m.TargetResponseTime!((performance.now() - targetStart) / 1000);
@@ -291,8 +291,9 @@ export class LoadBalancer {
       } catch (err) {
         this.release(t);
         const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (code === CLIENT_CLOSED) return; // ALB logs these as 460, not as a 5XX of its own
         if (RETRYABLE.has(code) && !res.headersSent) {
-          exclude.add(t.id);
+          (exclude ??= new Set()).add(t.id);
           continue;
         }
         return elbError(code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 504 : 502);
@@ -306,4 +307,75 @@ export class LoadBalancer {
     for (const id of [...this.targets.keys()]) this.remove(id);
     await closeServer(this.server);
   }
+}
+
+/**
+ * The request's headers for the target, as undici's flat [name, value, …] array: hop-by-hop headers
+ * dropped and the X-Forwarded-* headers ALB adds (X-Forwarded-For appended to any the client sent).
+ */
+function forwardedHeaders(raw: string[], remote: string, port: number): string[] {
+  const out: string[] = [];
+  let forwardedFor: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (HOP_BY_HOP.has(name) || name === 'x-forwarded-proto' || name === 'x-forwarded-port') continue;
+    if (name === 'x-forwarded-for') forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
+    else out.push(raw[i]!, raw[i + 1]!);
+  }
+  out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${remote}` : remote, 'x-forwarded-proto', 'http', 'x-forwarded-port', String(port));
+  return out;
+}
+
+/**
+ * One request through a target's pool with undici's dispatch API: the response's raw headers go to our
+ * response as they came (repeated ones such as Set-Cookie included), its body chunks straight after,
+ * with backpressure both ways. The per-request proxy cost is what caps throughput on a small machine,
+ * so nothing here builds header objects or streams. Resolves with the status once the response ended.
+ */
+function forward(pool: Pool, request: { method: Dispatcher.HttpMethod; path: string; headers: string[]; body: Buffer | undefined }, res: http.ServerResponse): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let status = 0;
+    let resume: (() => void) | undefined;
+    let abort: ((err: Error) => void) | undefined;
+    let done = false;
+    // The client going away mid-response frees the target connection instead of reading on for nobody.
+    const onClose = () => {
+      if (!done) abort?.(Object.assign(new Error('client closed the connection'), { code: CLIENT_CLOSED }));
+    };
+    const onDrain = () => resume?.();
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect(abortRequest) {
+        abort = abortRequest;
+      },
+      onHeaders(statusCode, rawHeaders, resumeReading) {
+        status = statusCode;
+        resume = resumeReading;
+        const out: string[] = [];
+        for (let i = 0; i < rawHeaders.length; i += 2) {
+          const name = rawHeaders[i]!.toString('latin1');
+          if (!HOP_BY_HOP.has(name.toLowerCase())) out.push(name, rawHeaders[i + 1]!.toString('latin1'));
+        }
+        res.writeHead(statusCode, out);
+        return true;
+      },
+      onData(chunk) {
+        const more = res.write(chunk);
+        if (!more) res.once('drain', onDrain);
+        return more;
+      },
+      onComplete() {
+        done = true;
+        res.off('close', onClose);
+        res.end();
+        resolve(status);
+      },
+      onError(err) {
+        done = true;
+        res.off('close', onClose);
+        reject(err);
+      },
+    };
+    res.once('close', onClose);
+    pool.dispatch({ ...request, body: request.body ?? null }, handler);
+  });
 }

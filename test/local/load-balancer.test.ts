@@ -60,6 +60,29 @@ describe('load balancer (real app processes, real HTTP)', () => {
     expect(r).toMatchObject({ status: 200, body: { pid: servers[0]!.child.pid, echo: 'hello' } });
   });
 
+  it('forwards headers as ALB does: X-Forwarded-* added, hop-by-hop dropped, repeated response headers kept', async () => {
+    lb.register('a', servers[0]!.port, 2);
+    await waitFor(() => lb.healthy().length === 1, 3000, 'target never healthy');
+    const res = await fetch(`${lb.url}/headers`, { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-trace': 'abc', 'proxy-authorization': 'secret' } });
+    const { headers } = (await res.json()) as { headers: Record<string, string> };
+    expect(headers).toMatchObject({ 'x-forwarded-for': '203.0.113.7, 127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-port': new URL(lb.url).port, 'x-trace': 'abc' });
+    expect(headers['proxy-authorization']).toBeUndefined();
+    expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+  });
+
+  it('frees the target as soon as the client goes away mid-response', async () => {
+    lb.register('a', servers[0]!.port, 2);
+    await waitFor(() => lb.healthy().length === 1, 3000, 'target never healthy');
+    const abort = new AbortController();
+    const res = await fetch(`${lb.url}/stream?ms=5000`, { signal: abort.signal });
+    const reader = res.body!.getReader();
+    await reader.read(); // the first chunk came through the proxy
+    expect(lb.target('a')!.outstanding).toBe(1);
+    abort.abort();
+    await waitFor(() => lb.target('a')!.outstanding === 0, 2000, 'the target stayed busy for a client that left');
+    expect((await get('/work?ms=1')).status).toBe(200);
+  });
+
   it('routes to the target with the fewest outstanding requests', async () => {
     lb.register('a', servers[0]!.port, 4);
     lb.register('b', servers[1]!.port, 4);
