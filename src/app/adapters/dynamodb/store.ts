@@ -11,6 +11,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { uuidv4 } from '../../core/ids.js';
 import { compareProducts, searchText } from '../../core/catalog.js';
 import type {
   CartLineRecord,
@@ -28,7 +29,8 @@ import type {
   UserRepository,
 } from '../../core/ports.js';
 import type { OrderStatus, Payment, Product, ProductQuery } from '../../core/schemas.js';
-import { CART_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS, key, priceSortKey, type TableNames } from './tables.js';
+import { decodeSearchIndex, encodeSearchIndex, matchSearch, sortedEntries, type SearchEntry } from './search-index.js';
+import { CART_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS, key, priceSortKey, SEARCH_INDEX_PK, type TableNames } from './tables.js';
 
 type Doc = DynamoDBDocumentClient;
 type Item = Record<string, unknown>;
@@ -168,30 +170,56 @@ const toProduct = (i: Item): Product => ({
 const productItem = (p: Product): Item => ({ ...key.product(p.id), gsi1pk: `CATEGORY#${p.category}`, gsi1sk: priceSortKey(p.priceCents, p.id), ...p, searchText: searchText(p) });
 
 export class DynamoProductRepository implements ProductRepository {
-  /** One read of the whole catalog shared by this environment's searches until it is `searchSnapshotSeconds` old. */
-  private snapshot?: { loadedAtMs: number; products: Promise<Product[]> };
+  /** The search index as this environment read it, shared by its searches until `searchSnapshotSeconds` old. */
+  private searchIndex?: { loadedAtMs: number; entries: Promise<SearchEntry[]> };
 
   constructor(
     private readonly doc: Doc,
     private readonly table: string,
     /**
-     * DynamoDB has no text index: a search must read the catalog. Serverless shops cache that read per
-     * execution environment (warm environments serve many searches) instead of paying a full read, in
-     * latency and read units, on every search. 0 reads the catalog on every search.
+     * DynamoDB has no text index: putMany publishes one (search-index.ts), and each execution
+     * environment keeps what it read for this long (warm environments serve many searches), so a
+     * search reads only its page's products. 0 reads every product of the categories in range on
+     * every search, with a filter expression.
      */
     private readonly searchSnapshotSeconds = 0,
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  private catalogSnapshot(categories: Array<{ name: string }>): Promise<Product[]> {
-    const fresh = this.snapshot && this.nowMs() - this.snapshot.loadedAtMs < this.searchSnapshotSeconds * 1000;
-    if (this.snapshot && fresh) return this.snapshot.products;
+  private searchEntries(categories: Array<{ name: string }>): Promise<SearchEntry[]> {
+    const fresh = this.searchIndex && this.nowMs() - this.searchIndex.loadedAtMs < this.searchSnapshotSeconds * 1000;
+    if (this.searchIndex && fresh) return this.searchIndex.entries;
+    // A catalog written without the index (or while it is being rewritten) is searched from a full read.
+    const entries = this.readSearchIndex().then((published) => published ?? this.readCatalog(categories).then(sortedEntries));
+    // A failed read is not kept: the next search tries again.
+    entries.catch(() => (this.searchIndex = undefined));
+    this.searchIndex = { loadedAtMs: this.nowMs(), entries };
+    return entries;
+  }
+
+  /** The published index, or undefined when there is none or its shards come from two different writes. */
+  private async readSearchIndex(): Promise<SearchEntry[] | undefined> {
+    const shards = await queryAll(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': SEARCH_INDEX_PK } });
+    const first = shards[0];
+    if (!first || shards.length !== first.shards || shards.some((s) => s.build !== first.build || s.shards !== first.shards)) return undefined;
+    return decodeSearchIndex(shards.map((s) => s.data as Uint8Array));
+  }
+
+  /** Replaces the published index; shards of the previous one past the new count are deleted after. */
+  private async writeSearchIndex(entries: readonly SearchEntry[]): Promise<void> {
+    const shards = await encodeSearchIndex(entries);
+    const build = uuidv4();
+    const before = await queryAll(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': SEARCH_INDEX_PK }, ProjectionExpression: 'pk, sk' });
+    for (const [n, data] of shards.entries()) await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key.searchIndexShard(n), build, shards: shards.length, data } }));
+    const kept = new Set(shards.map((_, n) => key.searchIndexShard(n).sk));
+    for (const stale of before.filter((i) => !kept.has(i.sk as string))) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: stale.pk, sk: stale.sk } }));
+  }
+
+  /** Every product of the given categories, through the category index. */
+  private async readCatalog(categories: Array<{ name: string }>): Promise<Product[]> {
     const everything: ProductQuery = { page: 1, pageSize: 1 };
-    const products = Promise.all(categories.map((c) => queryAll(this.doc, this.categoryQuery(c.name, everything)))).then((pages) => pages.flat().map(toProduct));
-    // A failed read is not cached: the next search tries again.
-    products.catch(() => (this.snapshot = undefined));
-    this.snapshot = { loadedAtMs: this.nowMs(), products };
-    return products;
+    const pages = await Promise.all(categories.map((c) => queryAll(this.doc, this.categoryQuery(c.name, everything))));
+    return pages.flat().map(toProduct);
   }
 
   /** The key-ordered read of one category, with the price range as a key condition. */
@@ -220,13 +248,10 @@ export class DynamoProductRepository implements ProductRepository {
     const offset = (q.page - 1) * q.pageSize;
 
     if (q.q !== undefined && this.searchSnapshotSeconds > 0) {
-      const needle = q.q.toLowerCase();
-      const lo = q.minPrice ?? 0;
-      const hi = q.maxPrice ?? Number.MAX_SAFE_INTEGER;
-      const matches = (await this.catalogSnapshot(counted))
-        .filter((p) => (q.category === undefined || p.category === q.category) && p.priceCents >= lo && p.priceCents <= hi && searchText(p).includes(needle))
-        .sort(compareProducts);
-      return { items: matches.slice(offset, offset + q.pageSize), total: matches.length };
+      const matches = matchSearch(await this.searchEntries(counted), q);
+      // The page's products read fresh by key: stock and prices as of now, not as of the index.
+      const items = await this.getMany(matches.slice(offset, offset + q.pageSize).map((e) => e.id));
+      return { items, total: matches.length };
     }
     if (q.q !== undefined) {
       // Text search reads every product of the categories in range (DynamoDB has no text index; on AWS
@@ -288,6 +313,8 @@ export class DynamoProductRepository implements ProductRepository {
       const productCount = await countAll(this.doc, { TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `CATEGORY#${name}` } });
       await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key.categoryCount(name), name, productCount } }));
     }
+    // Rebuilt from the catalog as stored now (every category), so it stays exact on re-seeding.
+    await this.writeSearchIndex(sortedEntries(await this.readCatalog(names.map((name) => ({ name })))));
   }
 }
 

@@ -33,11 +33,15 @@ export interface TableNames {
   payments?: string;
 }
 
+export const SEARCH_INDEX_PK = 'SEARCH_INDEX';
+
 export const key = {
   user: (email: string) => ({ pk: `USER#${email}`, sk: 'PROFILE' }),
   loginWindow: (email: string, windowStartMs: number) => ({ pk: `LOGIN#${email}`, sk: `WINDOW#${windowStartMs}` }),
   product: (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' }),
   categoryCount: (name: string) => ({ pk: 'CATALOG', sk: `CATEGORY#${name}` }),
+  /** Shards of the catalog's text-search index (search-index.ts), in order. */
+  searchIndexShard: (n: number) => ({ pk: SEARCH_INDEX_PK, sk: `SHARD#${String(n).padStart(4, '0')}` }),
   cartLine: (userId: string, productId: string) => ({ pk: `CART#${userId}`, sk: `ITEM#${productId}` }),
   order: (userId: string, orderId: string) => ({ pk: `USER#${userId}`, sk: `ORDER#${orderId}` }),
   payment: (id: string) => ({ pk: `PAYMENT#${id}`, sk: 'PAYMENT' }),
