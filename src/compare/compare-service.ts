@@ -140,8 +140,10 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
 
     set('report', { status: 'running' });
     const reportModule = await import('../report/index.js');
-    // The same config the stacks were deployed from, so the report prices what was measured.
-    const inputs = await reportModule.loadReportInputs({ runId: benched.runId, root, configFile: req.configFile, region: req.region });
+    // The same config the stacks were deployed from, so the report prices what was measured. A compare
+    // of one model sets it against the newest saved result of the other (the newest of each, as `report` does).
+    const both = req.models.includes('traditional') && req.models.includes('serverless');
+    const inputs = await reportModule.loadReportInputs({ runId: both ? benched.runId : undefined, root, configFile: req.configFile, region: req.region });
     const report = reportModule.buildReport(inputs);
     outcome.report = report;
     outcome.rendered = reportModule.renderReport(report, req.format, { columns: req.columns, color: req.color });

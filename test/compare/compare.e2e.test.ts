@@ -45,6 +45,14 @@ describe('compare on the local target', () => {
     expect(JSON.stringify(report)).toContain('short');
     expect(await readRegistry(path.join(cwd, '.archcompare'))).toEqual([]);
     expect(leftoverProcesses(cwd)).toEqual([]);
+
+    // One model again: reported against the other model's newest saved result.
+    const again = await runCli(['compare', '--profile', profile, '--models', 'traditional', '--format', 'json', '--output', 'again.json'], { cwd });
+    expect(again.code, again.stderr).toBe(0);
+    const second = ReportSchema.parse(JSON.parse(readFileSync(path.join(cwd, 'again.json'), 'utf8')));
+    expect(second.provenance.runIds.serverless).toBe(report.provenance.runIds.serverless);
+    expect(second.provenance.runIds.traditional).not.toBe(report.provenance.runIds.traditional);
+    expect(leftoverProcesses(cwd)).toEqual([]);
   }, 600_000);
 
   it('tears everything down when interrupted during the bench', async () => {

@@ -14,6 +14,8 @@
  *                                 (category, price, id) are key-ordered Query reads, no Scan]
  *   CATALOG / CATEGORY#<name>     product count per category [page-number pagination with a total, and
  *                                 skipping whole categories to reach page N, without reading them]
+ *   SEARCH_INDEX / SHARD#<n>      the text-search index, gzipped (search-index.ts) [DynamoDB has no text
+ *                                 index: an environment reads this in one Query, not every product]
  * carts
  *   CART#<userId> / ITEM#<productId>  one cart line, ttl 30 days [the cart is one Query]
  * orders
