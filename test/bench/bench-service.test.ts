@@ -1,5 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { render } from 'ink-testing-library';
 import React from 'react';
@@ -11,6 +10,7 @@ import { plainRenderer } from '../../src/bench/ui/progress-renderer.js';
 import { UserError } from '../../src/errors.js';
 import { upsertDeployment } from '../../src/state/registry.js';
 import { startKnownServer, type KnownServer } from './known-server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let server: KnownServer | undefined;
 afterEach(async () => {
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function tempProfile(): Promise<string> {
   const { writeFile } = await import('node:fs/promises');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-prof-'));
+  const dir = tempDir('ac-prof-');
   const file = path.join(dir, 'tiny.yaml');
   await writeFile(file, 'name: tiny\ndescription: two short phases\ntimeScale: 2\nmix: { browse: 1, viewProduct: 1 }\nphases:\n  - { name: one, duration: 2s, rate: 20 }\n  - { name: two, duration: 2s, rate: 40 }\n');
   return file;
@@ -29,7 +29,7 @@ async function tempProfile(): Promise<string> {
 describe('bench service', () => {
   it('benches every deployed model from the registry and saves one result per model', async () => {
     server = await startKnownServer({ delayMs: 2 });
-    const root = await mkdtemp(path.join(os.tmpdir(), 'ac-state-'));
+    const root = tempDir('ac-state-');
     const now = new Date().toISOString();
     await upsertDeployment(
       { model: 'serverless', target: 'local', runId: 'dep1', status: 'deployed', createdAt: now, updatedAt: now, url: server.url, outputs: {}, stateDir: path.join(root, 'deployments', 'serverless'), local: { supervisorPid: 1, metricsDir: path.join(root, 'none'), timeScale: 4 } },
@@ -55,7 +55,7 @@ describe('bench service', () => {
   });
 
   it('refuses a model that is not deployed, and an empty registry, in one line', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'ac-state-'));
+    const root = tempDir('ac-state-');
     const profile = await tempProfile();
     await expect(bench({ profile, stateRoot: root })).rejects.toThrow(/nothing is deployed/);
     const err = await bench({ profile, stateRoot: root, models: ['traditional'] }).catch((e: unknown) => e as UserError);

@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBench, type BenchTarget } from '../../src/bench/harness.js';
@@ -8,6 +7,7 @@ import { parseProfile } from '../../src/bench/profiles.js';
 import { readResult, writeResult } from '../../src/bench/result-store.js';
 import { decodeHistogram, summarizeMicros } from '../../src/bench/statistics.js';
 import { startKnownServer, type KnownServer } from './known-server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let server: KnownServer | undefined;
 afterEach(async () => {
@@ -202,7 +202,7 @@ describe('bench harness against a known server', () => {
     expect(r.totals.requests).toBeGreaterThan(20);
     expect(r.totals.requests).toBeLessThan(100);
     expect(r.invariants.every((i) => i.status === 'skipped')).toBe(true);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-results-'));
+    const dir = tempDir('ac-results-');
     const file = await writeResult(r, dir);
     expect(file).toBe(path.join(dir, 'partial', 'external.json'));
     expect((await readResult(file)).partial).toBe(true);
@@ -210,7 +210,7 @@ describe('bench harness against a known server', () => {
 
   it('reads the scaling timeline from the target’s CloudWatch-shaped metrics', async () => {
     server = await startKnownServer();
-    const metricsDir = await mkdtemp(path.join(os.tmpdir(), 'ac-metrics-'));
+    const metricsDir = tempDir('ac-metrics-');
     await mkdir(metricsDir, { recursive: true });
     const now = new Date().toISOString();
     const datum = (name: string, max: number, sum: number) =>

@@ -1,14 +1,14 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { profileJsonSchema } from '../../src/bench/profile-schema.js';
 import { listShippedProfiles, readProfileFile, resolveProfile, shippedProfilesDir } from '../../src/bench/profiles.js';
 import { planPhases } from '../../src/bench/schedule.js';
+import { tempDir } from '../support/temp-dir.js';
 
 async function badFile(name: string, text: string): Promise<UserError> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-profile-'));
+  const dir = tempDir('ac-profile-');
   const file = path.join(dir, name);
   await writeFile(file, text);
   const err = await readProfileFile(file).then(
@@ -53,7 +53,7 @@ describe('load profiles', () => {
   });
 
   it('takes a user file by path', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-profile-'));
+    const dir = tempDir('ac-profile-');
     await writeFile(path.join(dir, 'mine.yaml'), GOOD);
     const { profile } = await resolveProfile(path.join(dir, 'mine.yaml'));
     expect(profile.phases[0]!.rate).toBe(5);

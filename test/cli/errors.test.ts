@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { freePort } from '../support/moto.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let cwd: string;
 beforeEach(() => {
-  cwd = mkdtempSync(path.join(os.tmpdir(), 'archcompare-cli-'));
+  cwd = tempDir('archcompare-cli-');
 });
 
 /** One line on stderr, "Error: <problem>. Fix: <fix>", a non-zero exit, no stack trace. */

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../src/report/model.js';
 import { readRegistry } from '../../src/state/registry.js';
 import { runCli, startCli } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** A short shop profile: 40 s phases at time scale 20 are 2 s each on the wall clock. */
 const SHORT_PROFILE = `name: short
@@ -25,7 +25,7 @@ function leftoverProcesses(dir: string): string[] {
 }
 
 function workspace(): { cwd: string; profile: string } {
-  const cwd = mkdtempSync(path.join(os.tmpdir(), 'archcompare-compare-'));
+  const cwd = tempDir('archcompare-compare-');
   const profile = path.join(cwd, 'short.yaml');
   writeFileSync(profile, SHORT_PROFILE);
   return { cwd, profile };

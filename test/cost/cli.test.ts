@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Estimate from '../../commands/estimate.js';
 import { GOLDEN_DIR } from './helpers/golden.js';
 import { runCli } from './helpers/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
 const both = ['--terraform-json', `traditional=${fixtures}/traditional.cdk.tf.json`, '--terraform-json', `serverless=${fixtures}/serverless.cdk.tf.json`];
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'archcompare-cli-'));
+const tmp = () => tempDir('archcompare-cli-');
 const write = (name: string, text: string) => {
   const file = path.join(tmp(), name);
   writeFileSync(file, text);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimate } from '../../src/cost/estimate-service.js';
 import { extrapolateToMonth, type MeasuredWindow } from '../../src/cost/measured-usage.js';
 import { FIXED_NOW, line } from './helpers/golden.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const window: MeasuredWindow = JSON.parse(readFileSync(path.join(here, 'fixtures/measured-window.json'), 'utf8'));
@@ -34,7 +34,7 @@ describe('measured usage (a bench window extrapolated to a month)', () => {
   });
 
   it('flows into the estimate: invocations, durations, cold-start INIT time, consumed capacity, instance hours and bytes out', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'archcompare-measured-'));
+    const dir = tempDir('archcompare-measured-');
     const file = path.join(dir, 'measured.json');
     writeFileSync(file, JSON.stringify(measured));
     const both = await estimate({ models: ['traditional', 'serverless'], terraformJson: fixtures, measuredFile: file, curve: false, now: FIXED_NOW });

@@ -1,10 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/result-schema.js';
 import { estimate } from '../../src/cost/estimate-service.js';
 import { HOURS_PER_MONTH, SECONDS_PER_MONTH } from '../../src/cost/units.js';
+import { tempDir } from '../support/temp-dir.js';
 
 // Two bench results (one per model, same run) and the stacks they were run against.
 const FIXTURES = path.resolve(__dirname, '../report/fixtures');
@@ -34,7 +34,7 @@ const quantity = (json: Json, model: string, address: string, component: RegExp)
 describe('estimate --results: usage measured by a bench run', () => {
   let resultsDir: string;
   beforeAll(() => {
-    resultsDir = mkdtempSync(path.join(os.tmpdir(), 'archcompare-results-'));
+    resultsDir = tempDir('archcompare-results-');
     mkdirSync(path.join(resultsDir, RUN));
     for (const m of ['traditional', 'serverless']) copyFileSync(path.join(FIXTURES, `${m}.json`), path.join(resultsDir, RUN, `${m}.json`));
   });
@@ -68,7 +68,7 @@ describe('estimate --results: usage measured by a bench run', () => {
     await expect(estimate({ models: ['serverless'], terraformJson: { serverless: stacks.serverless }, results: 'nope', resultsDir, curve: false })).rejects.toThrow(
       /--results nope: no serverless result/,
     );
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'archcompare-noresults-'));
+    const empty = tempDir('archcompare-noresults-');
     await expect(estimate({ models: ['serverless'], terraformJson: { serverless: stacks.serverless }, results: 'latest', resultsDir: empty, curve: false })).rejects.toMatchObject({
       fix: expect.stringMatching(/archcompare bench/),
     });

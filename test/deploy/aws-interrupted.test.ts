@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers } from '../support/aws-leftovers.js';
 import { requireBinary } from '../support/binaries.js';
 import { runCli, startCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const terraform = requireBinary('terraform', 'the interrupted-deploy test');
 const motoBin = requireBinary('moto_server', 'the interrupted-deploy test');
@@ -15,7 +13,7 @@ describe.skipIf(!terraform || !motoBin)('a deploy interrupted midway', () => {
   let cwd: string;
   beforeAll(async () => {
     moto = await startMoto(motoBin!);
-    cwd = mkdtempSync(path.join(os.tmpdir(), 'archcompare-interrupt-'));
+    cwd = tempDir('archcompare-interrupt-');
   });
   afterAll(async () => {
     await runCli(['destroy', '--all'], { cwd });

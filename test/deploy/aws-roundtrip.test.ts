@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers } from '../support/aws-leftovers.js';
 import { requireBinary } from '../support/binaries.js';
 import { runCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const terraform = requireBinary('terraform', 'the deploy/destroy round trip');
 const motoBin = requireBinary('moto_server', 'the deploy/destroy round trip');
@@ -16,7 +14,7 @@ describe.skipIf(!terraform || !motoBin)('deploy --target aws against moto_server
   let cwd: string;
   beforeAll(async () => {
     moto = await startMoto(motoBin!);
-    cwd = mkdtempSync(path.join(os.tmpdir(), 'archcompare-roundtrip-'));
+    cwd = tempDir('archcompare-roundtrip-');
   });
   afterAll(async () => {
     await runCli(['destroy', '--all'], { cwd });

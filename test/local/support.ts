@@ -1,6 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { StackConfigSchema, type Model, type ResolvedStackConfig, type StackConfigInput } from '../../src/config/stack-config.js';
@@ -8,10 +6,11 @@ import { deployLocal, destroyLocal, localStatus, type DeployLocalOptions } from 
 import { pidAlive, portIsListening } from '../../src/local/processes.js';
 import { readSupervisorState } from '../../src/local/state-file.js';
 import { synthesizeStack } from '../../stacks/synth.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** Deploys a model locally from a freshly synthesized stack (the stack is the single source of truth). */
 export async function deployFromStack(model: Model, input: StackConfigInput, options: Partial<DeployLocalOptions> = {}) {
-  const root = await mkdtemp(path.join(os.tmpdir(), `ac-local-${model}-`));
+  const root = tempDir(`ac-local-${model}-`);
   const config = { ...StackConfigSchema.parse(input), runId: `t-${model.slice(0, 4)}` } as ResolvedStackConfig;
   const { terraformJsonPath } = await synthesizeStack(model, config, path.join(root, 'cdktf.out'));
   const stateDir = path.join(root, 'deployments', model);

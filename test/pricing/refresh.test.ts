@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { loadPriceBook, writeSnapshot } from '../../src/pricing/snapshot-store.j
 import { estimate } from '../../src/cost/estimate-service.js';
 import { GOLDEN_DIR, FIXED_NOW } from '../cost/helpers/golden.js';
 import { startPriceListServer, type PriceListServer } from './helpers/price-list-server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 // The standard credential chain reads these from the environment; the replay server ignores the signature.
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDTESTTESTTEST';
@@ -44,7 +44,7 @@ describe('pricing refresh against recorded Price List responses', () => {
   });
 
   it('writes the snapshot atomically and the engine prices identically from it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'archcompare-pricing-'));
+    const dir = tempDir('archcompare-pricing-');
     const { snapshot } = await refreshPriceSnapshot({ region: 'us-east-1', client: client(), now: new Date('2025-07-01T00:00:00Z') });
     const file = await writeSnapshot(dir, snapshot);
     expect(file).toBe(path.join(dir, 'aws-us-east-1.json'));
@@ -57,7 +57,7 @@ describe('pricing refresh against recorded Price List responses', () => {
 
   it('a failing API leaves the existing snapshot untouched and says what failed', async () => {
     const failing = await startPriceListServer({ failWith: 500 });
-    const dir = mkdtempSync(path.join(tmpdir(), 'archcompare-pricing-'));
+    const dir = tempDir('archcompare-pricing-');
     writeFileSync(path.join(dir, 'aws-us-east-1.json'), JSON.stringify(committed));
     try {
       await expect(refreshPriceSnapshot({ region: 'us-east-1', client: new PricingClient({ region: 'us-east-1', endpoint: failing.url, maxAttempts: 1 }) })).rejects.toThrow(/GetProducts AmazonEC2 failed/);
@@ -73,7 +73,7 @@ describe('archcompare pricing refresh (the command)', () => {
     const { default: PricingRefresh } = await import('../../commands/pricing/refresh.js');
     const { runCli } = await import('../cost/helpers/run-cli.js');
     const server = await startPriceListServer({ pageCap: 50 });
-    const dir = mkdtempSync(path.join(tmpdir(), 'archcompare-refresh-cli-'));
+    const dir = tempDir('archcompare-refresh-cli-');
     try {
       const r = await runCli(PricingRefresh, ['--region', 'us-east-1', '--endpoint-url', server.url, '--out-dir', dir]);
       expect(r.exitCode).toBe(0);

@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimate } from '../../src/cost/estimate-service.js';
@@ -7,13 +6,14 @@ import { MissingPriceError, PriceBook, usageType } from '../../src/pricing/price
 import { PriceSnapshotSchema } from '../../src/pricing/schema.js';
 import { DEFAULT_MAX_PRICE_AGE_DAYS, defaultPricingCacheDir, loadPriceBook, resolveMaxAgeDays } from '../../src/pricing/snapshot-store.js';
 import { FIXED_NOW } from '../cost/helpers/golden.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const CACHE = defaultPricingCacheDir();
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1'];
 const fixtures = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../cost/fixtures');
 
 function scratch(mutate: (json: any) => void): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'archcompare-snap-'));
+  const dir = tempDir('archcompare-snap-');
   const json = JSON.parse(readFileSync(path.join(CACHE, 'aws-us-east-1.json'), 'utf8'));
   mutate(json);
   writeFileSync(path.join(dir, 'aws-us-east-1.json'), JSON.stringify(json));
@@ -76,7 +76,7 @@ describe('loading a snapshot', () => {
   });
 
   it('corrupted files fail loudly, naming the file and the field — never a silent zero price', () => {
-    const notJson = mkdtempSync(path.join(tmpdir(), 'archcompare-snap-'));
+    const notJson = tempDir('archcompare-snap-');
     writeFileSync(path.join(notJson, 'aws-us-east-1.json'), '{"snapshot": ');
     expect(() => loadPriceBook('us-east-1', { dir: notJson })).toThrow(/aws-us-east-1\.json is not valid JSON/);
     const badPrice = scratch((j) => (j.products[0].onDemand.priceDimensions[0].pricePerUnit.USD = ''));
@@ -88,7 +88,7 @@ describe('loading a snapshot', () => {
     expect(() => loadPriceBook('us-east-1', { dir: gap })).toThrow(/beginRange: tier must begin at 6000000000/);
     const noUsageType = scratch((j) => delete j.products[3].attributes.usagetype);
     expect(() => loadPriceBook('us-east-1', { dir: noUsageType })).toThrow(/products\[3\]\.attributes: must include the Price List attribute "usagetype"/);
-    const wrongRegion = mkdtempSync(path.join(tmpdir(), 'archcompare-snap-'));
+    const wrongRegion = tempDir('archcompare-snap-');
     copyFileSync(path.join(CACHE, 'aws-eu-west-1.json'), path.join(wrongRegion, 'aws-us-east-1.json'));
     expect(() => loadPriceBook('us-east-1', { dir: wrongRegion })).toThrow(/snapshot\.region is eu-west-1, expected us-east-1/);
   });

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkComparable } from '../../src/report/build.js';
@@ -7,10 +6,11 @@ import { loadEffortWeights, loadResults } from '../../src/report/inputs.js';
 import { UserError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { FIXTURES, fixtureInputs } from './support/inputs.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const dirs: string[] = [];
 function stateRoot(models: Array<'traditional' | 'serverless'>, edit?: (model: string, json: Record<string, unknown>) => void): string {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'archcompare-report-'));
+  const cwd = tempDir('archcompare-report-');
   dirs.push(cwd);
   const run = path.join(cwd, '.archcompare', 'results', '20251120T100000Z-a1b2');
   mkdirSync(run, { recursive: true });
@@ -31,7 +31,7 @@ async function userError(p: Promise<unknown>): Promise<UserError> {
 
 describe('bad input: a clear message saying what to run', () => {
   it('no results yet', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'archcompare-report-empty-'));
+    const cwd = tempDir('archcompare-report-empty-');
     dirs.push(cwd);
     const err = await userError(loadResults({ root: path.join(cwd, '.archcompare') }));
     expect(err.oneLine).toMatch(/^no bench results yet for traditional or serverless in .*\. Fix: run `archcompare compare --profile spike`/);
@@ -70,7 +70,7 @@ describe('bad input: a clear message saying what to run', () => {
   });
 
   it('a bad effort-weights override names the field', () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'archcompare-weights-'));
+    const cwd = tempDir('archcompare-weights-');
     dirs.push(cwd);
     const file = path.join(cwd, 'w.yml');
     writeFileSync(file, 'items:\n  database:\n    pointsPerUnit: -1\n');
@@ -82,7 +82,7 @@ describe('bad input: a clear message saying what to run', () => {
 
 describe('archcompare report (the built CLI)', () => {
   it('no results: one line on stderr and a non-zero exit', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'archcompare-report-cli-'));
+    const cwd = tempDir('archcompare-report-cli-');
     dirs.push(cwd);
     const r = await runCli(['report'], { cwd });
     expect(r.code).not.toBe(0);

@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { terraformEnv } from '../../src/deploy/terraform.js';
 import { requireBinary } from '../support/binaries.js';
 import { resources, synthJson, type TerraformJson } from '../support/synth.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const terraform = requireBinary('terraform', 'terraform validate of the synthesized stacks');
 
@@ -19,7 +17,7 @@ describe.skipIf(!terraform)('synthesized stacks against the real AWS provider sc
   let schema: ProviderSchema['provider_schemas'][string]['resource_schemas'];
 
   beforeAll(async () => {
-    const stateRoot = mkdtempSync(path.join(os.tmpdir(), 'archcompare-tf-'));
+    const stateRoot = tempDir('archcompare-tf-');
     env = { ...process.env, ...(await terraformEnv(stateRoot)) } as Record<string, string>;
     for (const model of ['traditional', 'serverless'] as const) {
       const { json, dir } = await synthJson(model, {}, 'ac-validate');

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { synthesizeStack } from '../../stacks/synth.js';
 import { StackConfigSchema, type Model, type ResolvedStackConfig, type StackConfigInput } from '../../src/config/stack-config.js';
+import { tempDir } from './temp-dir.js';
 
 export type TerraformJson = {
   provider: { aws: Array<Record<string, unknown>> };
@@ -17,7 +16,7 @@ export function testConfig(input: StackConfigInput = {}, runId = 'ac-synthtest')
 }
 
 export async function synthJson(model: Model, input: StackConfigInput = {}, runId?: string): Promise<{ json: TerraformJson; text: string; dir: string }> {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'archcompare-synth-'));
+  const out = tempDir('archcompare-synth-');
   const r = await synthesizeStack(model, testConfig(input, runId), out);
   const text = readFileSync(r.terraformJsonPath, 'utf8');
   return { json: JSON.parse(text) as TerraformJson, text, dir: r.stackDir };
