@@ -62,17 +62,23 @@ function histogram() {
 }
 const ms = (h: hdr.Histogram, p: number) => h.getValueAtPercentile(p) / 1000;
 
+/** Times `n` sequential calls into a microsecond histogram. */
+async function timed(n: number, call: () => Promise<unknown>): Promise<hdr.Histogram> {
+  const h = histogram();
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await call();
+    h.recordValue(Math.max(1, Number((process.hrtime.bigint() - t) / 1000n)));
+  }
+  return h;
+}
+
 /** Unloaded latency: one connection, requests back to back, microsecond histogram. */
 async function latency(url: string, p: string): Promise<hdr.Histogram> {
   const pool = new Pool(url, { connections: 1 });
-  const h = histogram();
-  for (let i = 0; i < 200; i++) await (await pool.request({ method: 'GET', path: p })).body.dump();
-  for (let i = 0; i < LATENCY_SAMPLES_PER_ROUND; i++) {
-    const t = process.hrtime.bigint();
-    const r = await pool.request({ method: 'GET', path: p });
-    await r.body.dump();
-    h.recordValue(Number((process.hrtime.bigint() - t) / 1000n));
-  }
+  const get = async () => (await pool.request({ method: 'GET', path: p })).body.dump();
+  await timed(200, get);
+  const h = await timed(LATENCY_SAMPLES_PER_ROUND, get);
   await pool.close();
   return h;
 }
@@ -192,15 +198,6 @@ async function lambdaOverhead(work: string): Promise<void> {
   // 1769 MB = one full vCPU: no CPU-share stretch, so only the runtime's own mechanics are measured.
   const runtime = new LambdaRuntime([{ id: 'catalog', functionName: 'bench-catalog', memoryMb: 1769, timeoutSeconds: 10, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env }], { fidelity, timeScale: 1, metrics, logsDir: work });
   runtime.start();
-  const timed = async (n: number, call: () => Promise<unknown>) => {
-    const h = histogram();
-    for (let i = 0; i < n; i++) {
-      const t = process.hrtime.bigint();
-      await call();
-      h.recordValue(Math.max(1, Number((process.hrtime.bigint() - t) / 1000n)));
-    }
-    return h;
-  };
   const viaRuntime = async () => {
     const o = await runtime.invoke('catalog', healthEvent());
     if (o.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(o)}`);

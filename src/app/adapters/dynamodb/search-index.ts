@@ -26,7 +26,7 @@ export const SEARCH_SHARD_MAX_BYTES = 350_000;
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-export const toSearchEntry = (p: Product): SearchEntry => ({ id: p.id, category: p.category, priceCents: p.priceCents, text: searchText(p) });
+const toSearchEntry = (p: Product): SearchEntry => ({ id: p.id, category: p.category, priceCents: p.priceCents, text: searchText(p) });
 
 /** The entries in catalog order (category, price, id), as searches page through them. */
 export function sortedEntries(products: readonly Product[]): SearchEntry[] {
