@@ -17,6 +17,7 @@ import type { HealthCheckSpec } from './topology.js';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 const CLIENT_CLOSED = 'ECLIENTCLOSED';
 const RETRYABLE = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+const MAX_ATTEMPTS = 3;
 
 export interface Target {
   id: string;
@@ -30,12 +31,6 @@ export interface Target {
   busySince: number;
   healthTimer?: NodeJS.Timeout;
   drained?: () => void;
-}
-
-interface Waiting {
-  dispatch: (t: Target | undefined) => void;
-  /** Targets that refused this request's connection (a retry goes elsewhere). */
-  exclude: ReadonlySet<string> | undefined;
 }
 
 export interface LoadBalancerOptions {
@@ -53,7 +48,8 @@ export interface LoadBalancerOptions {
 export class LoadBalancer {
   private server?: http.Server;
   private targets = new Map<string, Target>();
-  private waiting: Waiting[] = [];
+  /** Requests waiting for a free vCPU slot, in arrival order. */
+  private waiting: Exchange[] = [];
   private cursor = 0;
   readonly dimension: string;
   private readonly m: Record<string, (v: number) => void>;
@@ -85,7 +81,7 @@ export class LoadBalancer {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket: Socket) => {
       this.m.NewConnectionCount!(1);
       socket.once('close', () => this.countBytes(socket));
@@ -224,15 +220,6 @@ export class LoadBalancer {
     return chosen;
   }
 
-  private acquire(exclude: ReadonlySet<string> | undefined): Promise<Target | undefined> {
-    const c = this.choose(exclude);
-    if (c !== 'busy') {
-      if (c) this.account(c, +1);
-      return Promise.resolve(c);
-    }
-    return new Promise((dispatch) => this.waiting.push({ dispatch, exclude }));
-  }
-
   private release(t: Target): void {
     this.account(t, -1);
     if (t.outstanding === 0) t.drained?.();
@@ -241,69 +228,82 @@ export class LoadBalancer {
 
   private flushWaiting(): void {
     while (this.waiting.length > 0) {
-      const w = this.waiting[0]!;
-      const c = this.choose(w.exclude);
+      const x = this.waiting[0]!;
+      const c = this.choose(x.exclude);
       if (c === 'busy') return;
       this.waiting.shift();
-      if (c) this.account(c, +1);
-      w.dispatch(c);
+      this.send(x, c);
     }
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /**
+   * The request path runs for every request and its cost caps throughput on a small machine, so it
+   * stays synchronous: no promises, one Exchange object as undici's dispatch handler.
+   */
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const started = performance.now();
-    const m = this.m;
-    m.RequestCount!(1);
-    const elbError = (status: 502 | 503 | 504) => {
-      if (!res.headersSent) {
-        const body = `<html><body><h1>${status} ${http.STATUS_CODES[status]}</h1></body></html>`;
-        res.writeHead(status, { 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(body)), server: 'awselb/2.0' });
-        res.end(body);
-      } else res.destroy();
-      m.ELB5XX!(1);
-      m[`ELB${status}`]!(1);
-    };
+    this.m.RequestCount!(1);
+    const forwarded = forwardedHeaders(req.rawHeaders, req.socket.remoteAddress ?? '127.0.0.1', this.opts.port);
+    if (!forwarded.hasBody) return this.route(new Exchange(this, req, res, forwarded.headers, null, started));
     // Buffered, so a request refused by a dead target can be sent to another one untouched.
-    let body: Buffer | undefined;
-    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
-      const chunks: Buffer[] = [];
-      try {
-        for await (const c of req) chunks.push(c as Buffer);
-      } catch {
-        return;
-      }
-      body = Buffer.concat(chunks);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => this.route(new Exchange(this, req, res, forwarded.headers, Buffer.concat(chunks), started)));
+    req.once('error', () => undefined); // the client went away mid-body: nothing to forward
+  }
+
+  private route(x: Exchange): void {
+    const c = this.choose(x.exclude);
+    if (c === 'busy') this.waiting.push(x);
+    else this.send(x, c);
+  }
+
+  private send(x: Exchange, t: Target | undefined): void {
+    if (!t) return this.elbError(x.res, 503);
+    this.account(t, +1);
+    x.target = t;
+    x.targetStart = performance.now();
+    x.attempts += 1;
+    t.pool.dispatch(x.request(), x);
+  }
+
+  /** @internal The target answered in full. */
+  completed(x: Exchange): void {
+    const t = x.target!;
+    this.release(t);
+    this.countBytes(x.req.socket);
+    const now = performance.now();
+    this.m.TargetResponseTime!((now - x.targetStart) / 1000);
+    this.m[`T${Math.floor(x.status / 100)}XX`]?.(1);
+    this.m.Latency!(now - x.started);
+  }
+
+  /** @internal The exchange with the target failed: retried elsewhere when nothing reached the client yet. */
+  failed(x: Exchange, err: Error): void {
+    const t = x.target!;
+    this.release(t);
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === CLIENT_CLOSED) return; // ALB logs these as 460, not as a 5XX of its own
+    if (RETRYABLE.has(code) && !x.res.headersSent) {
+      if (x.attempts >= MAX_ATTEMPTS) return this.elbError(x.res, 502);
+      (x.exclude ??= new Set()).add(t.id);
+      return this.route(x);
     }
-    const headers = forwardedHeaders(req.rawHeaders, req.socket.remoteAddress ?? '127.0.0.1', this.opts.port);
-    let exclude: Set<string> | undefined;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const t = await this.acquire(exclude);
-      if (!t) return elbError(503);
-      const targetStart = performance.now();
-      try {
-        const status = await forward(t.pool, { method: (req.method ?? 'GET') as Dispatcher.HttpMethod, path: req.url ?? '/', headers, body }, res);
-        this.release(t);
-        this.countBytes(req.socket);
-        m.TargetResponseTime!((performance.now() - targetStart) / 1000);
-        m[`T${Math.floor(status / 100)}XX`]?.(1);
-        m.Latency!(performance.now() - started);
-        return;
-      } catch (err) {
-        this.release(t);
-        const code = (err as NodeJS.ErrnoException).code ?? '';
-        if (code === CLIENT_CLOSED) return; // ALB logs these as 460, not as a 5XX of its own
-        if (RETRYABLE.has(code) && !res.headersSent) {
-          (exclude ??= new Set()).add(t.id);
-          continue;
-        }
-        return elbError(code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 504 : 502);
-      }
-    }
-    elbError(502);
+    this.elbError(x.res, code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 504 : 502);
+  }
+
+  private elbError(res: http.ServerResponse, status: 502 | 503 | 504): void {
+    if (!res.headersSent) {
+      const body = `<html><body><h1>${status} ${http.STATUS_CODES[status]}</h1></body></html>`;
+      res.writeHead(status, { 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(body)), server: 'awselb/2.0' });
+      res.end(body);
+    } else res.destroy();
+    this.m.ELB5XX!(1);
+    this.m[`ELB${status}`]!(1);
   }
 
   async stop(): Promise<void> {
-    for (const w of this.waiting.splice(0)) w.dispatch(undefined);
+    for (const x of this.waiting.splice(0)) this.elbError(x.res, 503);
     for (const id of [...this.targets.keys()]) this.remove(id);
     await closeServer(this.server);
   }
@@ -312,70 +312,91 @@ export class LoadBalancer {
 /**
  * The request's headers for the target, as undici's flat [name, value, …] array: hop-by-hop headers
  * dropped and the X-Forwarded-* headers ALB adds (X-Forwarded-For appended to any the client sent).
+ * Read from the raw array: `req.headers` would build an object per request.
  */
-function forwardedHeaders(raw: string[], remote: string, port: number): string[] {
+function forwardedHeaders(raw: string[], remote: string, port: number): { headers: string[]; hasBody: boolean } {
   const out: string[] = [];
   let forwardedFor: string | undefined;
+  let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
+    if (name === 'content-length' || name === 'transfer-encoding') hasBody = true;
     if (HOP_BY_HOP.has(name) || name === 'x-forwarded-proto' || name === 'x-forwarded-port') continue;
     if (name === 'x-forwarded-for') forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
     else out.push(raw[i]!, raw[i + 1]!);
   }
   out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${remote}` : remote, 'x-forwarded-proto', 'http', 'x-forwarded-port', String(port));
-  return out;
+  return { headers: out, hasBody };
 }
 
 /**
- * One request through a target's pool with undici's dispatch API: the response's raw headers go to our
- * response as they came (repeated ones such as Set-Cookie included), its body chunks straight after,
- * with backpressure both ways. The per-request proxy cost is what caps throughput on a small machine,
- * so nothing here builds header objects or streams. Resolves with the status once the response ended.
+ * One client request on its way through a target: undici's dispatch handler for it. The response's raw
+ * headers go to the client as they came (repeated ones such as Set-Cookie included), its body chunks
+ * straight after, with backpressure both ways; nothing builds header objects or streams.
  */
-function forward(pool: Pool, request: { method: Dispatcher.HttpMethod; path: string; headers: string[]; body: Buffer | undefined }, res: http.ServerResponse): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    let status = 0;
-    let resume: (() => void) | undefined;
-    let abort: ((err: Error) => void) | undefined;
-    let done = false;
+class Exchange implements Dispatcher.DispatchHandler {
+  target: Target | undefined;
+  targetStart = 0;
+  attempts = 0;
+  status = 0;
+  /** Targets that refused this request's connection (a retry goes elsewhere). */
+  exclude: Set<string> | undefined;
+  private abortRequest: ((err: Error) => void) | undefined;
+  private resumeReading: (() => void) | undefined;
+  private done = false;
+  private readonly onClientClose = () => {
     // The client going away mid-response frees the target connection instead of reading on for nobody.
-    const onClose = () => {
-      if (!done) abort?.(Object.assign(new Error('client closed the connection'), { code: CLIENT_CLOSED }));
-    };
-    const onDrain = () => resume?.();
-    const handler: Dispatcher.DispatchHandler = {
-      onConnect(abortRequest) {
-        abort = abortRequest;
-      },
-      onHeaders(statusCode, rawHeaders, resumeReading) {
-        status = statusCode;
-        resume = resumeReading;
-        const out: string[] = [];
-        for (let i = 0; i < rawHeaders.length; i += 2) {
-          const name = rawHeaders[i]!.toString('latin1');
-          if (!HOP_BY_HOP.has(name.toLowerCase())) out.push(name, rawHeaders[i + 1]!.toString('latin1'));
-        }
-        res.writeHead(statusCode, out);
-        return true;
-      },
-      onData(chunk) {
-        const more = res.write(chunk);
-        if (!more) res.once('drain', onDrain);
-        return more;
-      },
-      onComplete() {
-        done = true;
-        res.off('close', onClose);
-        res.end();
-        resolve(status);
-      },
-      onError(err) {
-        done = true;
-        res.off('close', onClose);
-        reject(err);
-      },
-    };
-    res.once('close', onClose);
-    pool.dispatch({ ...request, body: request.body ?? null }, handler);
-  });
+    if (!this.done) this.abortRequest?.(Object.assign(new Error('client closed the connection'), { code: CLIENT_CLOSED }));
+  };
+  private readonly onDrain = () => this.resumeReading?.();
+
+  constructor(
+    private readonly lb: LoadBalancer,
+    readonly req: http.IncomingMessage,
+    readonly res: http.ServerResponse,
+    private readonly headers: string[],
+    private readonly body: Buffer | null,
+    readonly started: number,
+  ) {}
+
+  request(): Dispatcher.DispatchOptions {
+    this.done = false;
+    this.res.once('close', this.onClientClose);
+    return { method: (this.req.method ?? 'GET') as Dispatcher.HttpMethod, path: this.req.url ?? '/', headers: this.headers, body: this.body };
+  }
+
+  onConnect(abort: (err: Error) => void): void {
+    this.abortRequest = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    this.status = statusCode;
+    this.resumeReading = resume;
+    const out: string[] = [];
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toString('latin1');
+      if (!HOP_BY_HOP.has(name.toLowerCase())) out.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    }
+    this.res.writeHead(statusCode, out);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const more = this.res.write(chunk);
+    if (!more) this.res.once('drain', this.onDrain);
+    return more;
+  }
+
+  onComplete(): void {
+    this.done = true;
+    this.res.off('close', this.onClientClose);
+    this.res.end();
+    this.lb.completed(this);
+  }
+
+  onError(err: Error): void {
+    this.done = true;
+    this.res.off('close', this.onClientClose);
+    this.lb.failed(this, err);
+  }
 }
