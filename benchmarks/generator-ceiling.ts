@@ -14,7 +14,7 @@ import { parseProfile } from '../src/bench/profiles.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 50);
-const rounds = Number(process.argv[4] ?? 3);
+const rounds = Number(process.argv[4] ?? 5);
 
 const SERVER = `
 const http = require('node:http');
