@@ -1,3 +1,4 @@
+import type { Payment } from '../app/core/schemas.js';
 import type { RunLedger } from './journeys.js';
 import type { InvariantOutcome } from './result-schema.js';
 
@@ -102,13 +103,16 @@ export const noDoubleCharge: Invariant = {
   },
 };
 
+/** The shop contract's successful payment (PaymentSchema's status). */
+const APPROVED: Payment['status'] = 'approved';
+
 /** An order with a successful payment is no longer pending. */
 export const paidOrdersNotPending: Invariant = {
   id: 'paid-orders-not-pending',
   description: 'orders with a successful payment are marked paid (or later), not pending',
   async check(ctx) {
     const paid = [...ctx.ledger.payments.entries()]
-      .filter(([, p]) => p.statuses.some((s) => /^(succeeded|success|paid|captured|completed)$/i.test(s)))
+      .filter(([, p]) => p.statuses.some((s) => s === APPROVED))
       .slice(0, ctx.sampleLimit);
     if (paid.length === 0) return { status: 'skipped', checked: 0, violations: [], detail: 'no successful payments to check' };
     const violations: string[] = [];

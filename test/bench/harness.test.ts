@@ -171,6 +171,15 @@ describe('bench harness against a known server', () => {
     expect(inv.violations[0]).toMatch(/charged by 2 payments/);
   });
 
+  it('an approved payment whose order stays pending fails the invariant', async () => {
+    server = await startKnownServer({ paidStaysPending: true });
+    const profile = parseProfile({ name: 'shop', description: 'd', mix: { checkout: 1 }, phases: [{ name: 'm', duration: 2, rate: 40 }] }, 'inline');
+    const r = await runBench({ target: target(server.url), profile, profileFile: 'inline', timeScale: 1, runId: 'pending', invariants: defaultInvariants });
+    const inv = r.invariants.find((i) => i.id === 'paid-orders-not-pending')!;
+    expect(inv.status).toBe('fail');
+    expect(inv.violations[0]).toMatch(/was paid but is still pending/);
+  });
+
   it('under overload the closed loop is reported: late/dropped counts and corrected latency', async () => {
     server = await startKnownServer({ delayMs: 200 });
     const profile = parseProfile(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PaymentSchema } from '../../src/app/core/schemas.js';
 
 /**
  * A known server for the harness tests: a real node:http server on 127.0.0.1 that speaks the shared
@@ -19,6 +20,8 @@ export interface KnownServerOptions {
   flakyPayments?: boolean;
   /** Charge twice on a retry with the same key (a broken app, for the invariant test). */
   doubleCharge?: boolean;
+  /** Approve payments but leave their orders pending (a broken app, for the invariant test). */
+  paidStaysPending?: boolean;
 }
 
 export interface KnownServer {
@@ -133,10 +136,11 @@ export async function startKnownServer(opts: KnownServerOptions = {}): Promise<K
         if (!o || !key) return send(400, { error: 'bad payment' });
         const existing = paymentsByKey.get(key);
         if (existing && !opts.doubleCharge) return send(200, { payment: existing });
-        const payment = { id: randomUUID(), orderId: o.id, status: 'succeeded', amountCents: o.totalCents };
+        // Shaped by the app's own schema, so this fake cannot drift from the contract the invariants read.
+        const payment = PaymentSchema.parse({ id: randomUUID(), orderId: o.id, status: 'approved', amountCents: o.totalCents, createdAt: new Date().toISOString() });
         paymentsByKey.set(key, payment);
         paymentsByOrder.set(o.id, (paymentsByOrder.get(o.id) ?? 0) + 1);
-        o.status = 'paid';
+        if (!opts.paidStaysPending) o.status = 'paid';
         if (opts.flakyPayments && !existing) return send(503, { error: 'provider hiccup' });
         return send(201, { payment });
       }

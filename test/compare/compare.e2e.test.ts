@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readResult, resultPath } from '../../src/bench/result-store.js';
 import { ReportSchema } from '../../src/report/model.js';
 import { readRegistry } from '../../src/state/registry.js';
 import { runCli, startCli } from '../support/cli.js';
@@ -45,6 +46,11 @@ describe('compare on the local target', () => {
     expect(JSON.stringify(report)).toContain('short');
     expect(await readRegistry(path.join(cwd, '.archcompare'))).toEqual([]);
     expect(leftoverProcesses(cwd)).toEqual([]);
+    // No application invariant failed on either real deployment (a short run may place no order: skipped).
+    for (const model of ['traditional', 'serverless'] as const) {
+      const result = await readResult(resultPath(path.join(cwd, '.archcompare', 'results'), report.provenance.runIds[model]!, model));
+      expect(result.invariants.filter((i) => i.status === 'fail'), model).toEqual([]);
+    }
 
     // One model again: reported against the other model's newest saved result.
     const again = await runCli(['compare', '--profile', profile, '--models', 'traditional', '--format', 'json', '--output', 'again.json'], { cwd });
