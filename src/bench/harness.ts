@@ -73,6 +73,8 @@ export interface RunBenchOptions {
    */
   workers?: number;
   warnings?: string[];
+  /** Awaited once the target is prepared, before the first phase (e.g. to read the target's own counters). */
+  beforePhases?: () => Promise<void>;
 }
 
 function hashSeed(text: string): number {
@@ -253,6 +255,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
     throw err;
   }
   const { products, seeded } = prepared;
+  await opts.beforePhases?.();
 
   const vus: VirtualUser[] = [];
   const pool = {

@@ -1,7 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocalStatus } from '../../src/local/index.js';
+import { runBench } from '../../src/bench/harness.js';
+import { parseProfile } from '../../src/bench/profiles.js';
 import { readLocalMetrics } from '../../src/local/metrics.js';
+import { waitFor } from '../../src/local/processes.js';
 import { client, deployFromStack, destroyLocal, expectNothingLeft, footprint, localStatus, shopJourney } from './support.js';
 
 describe('serverless model deployed locally', () => {
@@ -42,7 +45,7 @@ describe('serverless model deployed locally', () => {
     expect(catalogEnvs).toBeLessThanOrEqual(4);
     // cold starts seen by clients on this burst = new environments the runtime started
     const coldSeen = ok.filter((r) => r.headers.get('x-archcompare-cold-start') === 'true').length;
-    expect(coldSeen).toBe(after.coldStarts!.catalog! - before.coldStarts!.catalog!);
+    expect(coldSeen).toBe((after.coldStarts!.catalog ?? 0) - (before.coldStarts!.catalog ?? 0));
     // warm reuse: sequential requests start nothing new
     for (let i = 0; i < 5; i++) expect((await call('GET', '/products?pageSize=5')).headers.get('x-archcompare-cold-start')).toBe('false');
     const final = await localStatus(d.rec);
@@ -51,6 +54,33 @@ describe('serverless model deployed locally', () => {
     expect(lines).toMatch(/serverless: running at http/);
     expect(lines).toMatch(new RegExp(`cold starts: .*catalog ${final.coldStarts!.catalog}`));
     expect(lines).toMatch(/environments: .*catalog \d+ \(\d+ busy, \d+ idle\)/);
+  });
+
+  it('the bench harness counts exactly the cold starts the runtime started', async () => {
+    // Let every environment be reclaimed (10 modelled minutes idle = 10 s at time scale 60), so the run
+    // below must start new ones.
+    await waitFor(async () => (await localStatus(d.rec)).environments!.length === 0, 20_000, 'environments were never reclaimed');
+    // HTTP-invoked functions only: the queue consumer's cold starts never reach a client.
+    const httpColdStarts = async () => Object.entries((await localStatus(d.rec)).coldStarts ?? {}).reduce((sum, [fn, n]) => (fn === 'orders-consumer' ? sum : sum + n), 0);
+    let before = 0;
+    const profile = parseProfile(
+      { name: 'cold', description: 'd', mix: { browse: 2, viewProduct: 1, search: 1, addToCart: 1 }, thinkTime: { min: '0s', max: '0s' }, warmup: { duration: '1s', rate: 5 }, phases: [{ name: 'burst', duration: 2, rate: 40 }] },
+      'inline',
+    );
+    const r = await runBench({
+      target: { model: 'serverless', kind: 'url', url: d.url },
+      profile,
+      profileFile: 'inline',
+      timeScale: 1,
+      runId: 'cold-count',
+      invariants: [],
+      beforePhases: async () => {
+        before = await httpColdStarts();
+      },
+    });
+    const started = (await httpColdStarts()) - before;
+    expect(started).toBeGreaterThan(0);
+    expect(r.phases.reduce((sum, p) => sum + p.totals.coldStarts.count, 0)).toBe(started);
   });
 
   it('ships a paid order through the orders queue and the consumer function (event source mapping)', async () => {
