@@ -155,8 +155,10 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
   } finally {
     set('destroy', { status: 'running' });
     try {
-      await destroy({ models: deployed, progress: stepProgress((detail) => set('destroy', { detail })), root });
-      set('destroy', { status: 'done', detail: deployed.length ? `nothing left of ${deployed.join(', ')}` : 'nothing was deployed' });
+      // In the requested order, not in the order the parallel deploys happened to finish.
+      const toDestroy = req.models.filter((m) => deployed.includes(m));
+      await destroy({ models: toDestroy, progress: stepProgress((detail) => set('destroy', { detail })), root });
+      set('destroy', { status: 'done', detail: toDestroy.length ? `nothing left of ${toDestroy.join(', ')}` : 'nothing was deployed' });
     } catch (err) {
       set('destroy', { status: 'failed', detail: (err as Error).message.split('\n')[0] });
       outcome.error ??= err as Error;
