@@ -82,6 +82,16 @@ export interface OrderRepository {
   transition(userId: string, orderId: string, from: OrderStatus, to: OrderStatus, fields: { paymentId?: string; updatedAt: string }): Promise<boolean>;
 }
 
+/**
+ * Paid orders still waiting to ship. The server runtime ships through in-process timers, which die
+ * with their instance; a periodic sweep of this backlog ships what a lost timer (or a payment after
+ * the last retry) left behind.
+ */
+export interface ShipmentBacklog {
+  /** Paid orders last changed before `updatedBefore` (ISO time), oldest first. */
+  awaitingShipment(updatedBefore: string, limit: number): Promise<Array<{ userId: string; orderId: string }>>;
+}
+
 export interface StoredPayment extends Payment {
   userId: string;
   idempotencyKey: string;

@@ -10,6 +10,7 @@ import type {
   PaymentRepository,
   PlaceOrderResult,
   ProductRepository,
+  ShipmentBacklog,
   StoredOrder,
   StoredPayment,
   UserRecord,
@@ -193,8 +194,16 @@ class OutOfStock extends Error {
   }
 }
 
-export class PgOrderRepository implements OrderRepository {
+export class PgOrderRepository implements OrderRepository, ShipmentBacklog {
   constructor(private readonly pool: Pool) {}
+
+  async awaitingShipment(updatedBefore: string, limit: number): Promise<Array<{ userId: string; orderId: string }>> {
+    const { rows } = await this.pool.query<{ id: string; user_id: string }>(
+      "SELECT id, user_id FROM orders WHERE status = 'paid' AND updated_at < $1 ORDER BY updated_at LIMIT $2",
+      [updatedBefore, limit],
+    );
+    return rows.map((r) => ({ userId: r.user_id, orderId: r.id }));
+  }
 
   async place(order: StoredOrder): Promise<PlaceOrderResult> {
     try {

@@ -51,7 +51,11 @@ export async function startServer(env: ServerEnv, options: { environment?: Runti
   }
   const store = createPgStore(pool);
   const provider = new LocalPaymentProvider(env.PAYMENT_DECLINE_RATE, env.PAYMENT_LATENCY_MS);
-  const fulfilment = new InProcessFulfilment(new FulfilmentService(store.orders, systemClock), env.FULFILMENT_RETRY_MS, env.FULFILMENT_MAX_ATTEMPTS, (err) => log(`fulfilment: ${String(err)}`));
+  const fulfilment = new InProcessFulfilment(new FulfilmentService(store.orders, systemClock), env.FULFILMENT_RETRY_MS, env.FULFILMENT_MAX_ATTEMPTS, (err) => log(`fulfilment: ${String(err)}`), {
+    orders: store.orders,
+    clock: systemClock,
+  });
+  fulfilment.start();
   const services = composeServices(store, {
     tokens: new JwtTokenService(await resolveJwtSecret(env), env.JWT_TTL_SECONDS),
     hasher: new ScryptPasswordHasher(env.PASSWORD_SCRYPT_LOG2N),
@@ -87,7 +91,7 @@ export async function startServer(env: ServerEnv, options: { environment?: Runti
   let closing: Promise<void> | undefined;
   const shutdown = () =>
     (closing ??= (async () => {
-      fulfilment.stop();
+      const fulfilmentStopped = fulfilment.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       const allDone = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
@@ -97,6 +101,7 @@ export async function startServer(env: ServerEnv, options: { environment?: Runti
       await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
       clearInterval(idle);
       server.closeAllConnections();
+      await fulfilmentStopped;
       await pool.end();
     })());
 
