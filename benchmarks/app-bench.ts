@@ -228,7 +228,7 @@ async function coldStarts(tableEnv: Record<string, string>): Promise<Array<{ fn:
           const res = await handler(${JSON.stringify(apiGatewayV2Event('GET', route, route === '/products' ? 'pageSize=20' : '', {}))});
           const t2 = performance.now();
           process.stdout.write(JSON.stringify({ status: res.statusCode, importMs: t1 - t0, firstResponseMs: t2 - t0, processToResponseMs: t2, initHeaderMs: Number(res.headers['x-archcompare-init-ms']) }));`;
-        const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env: { PATH: process.env.PATH, ...APP_ENV, ...LOCAL_AWS_ENV, ...tableEnv } }).toString());
+        const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...APP_ENV, ...LOCAL_AWS_ENV, ...tableEnv } }).toString());
         if (out.status !== 200) throw new Error(`${fn} cold start answered ${out.status}`);
         samples.push(out);
       }
