@@ -37,13 +37,19 @@ describe.skipIf(pgUnavailable !== undefined && process.env.CI !== 'true')('shipm
     await db?.stop();
   });
 
-  /** A placed order, paid at `paidAtMs`, whose shipping timer was lost (nothing scheduled it). */
-  async function paidOrder(paidAtMs: number): Promise<{ userId: string; orderId: string }> {
+  /** An order placed at `placedAtMs` by a new user, with no shipping timer (nothing scheduled it). */
+  async function placedOrder(placedAtMs: number): Promise<{ userId: string; orderId: string }> {
     const userId = randomUUID();
     await store.carts.setQuantity(userId, 'prod-000003', 1);
-    const order = await new OrderService(store.orders, store.carts, store.products, noOrderEvents, { nowMs: () => paidAtMs - 1000 }).place(userId);
-    expect(await store.orders.transition(userId, order.id, 'pending', 'paid', { updatedAt: new Date(paidAtMs).toISOString() })).toBe(true);
+    const order = await new OrderService(store.orders, store.carts, store.products, noOrderEvents, { nowMs: () => placedAtMs }).place(userId);
     return { userId, orderId: order.id };
+  }
+
+  /** A placed order, paid at `paidAtMs`, whose shipping timer was lost. */
+  async function paidOrder(paidAtMs: number): Promise<{ userId: string; orderId: string }> {
+    const placed = await placedOrder(paidAtMs - 1000);
+    expect(await store.orders.transition(placed.userId, placed.orderId, 'pending', 'paid', { updatedAt: new Date(paidAtMs).toISOString() })).toBe(true);
+    return placed;
   }
 
   const fulfilmentInstance = () => new InProcessFulfilment(new FulfilmentService(store.orders, clock), RETRY_MS, 5, (err) => expect.fail(String(err)), { orders: store.orders, clock });
@@ -52,9 +58,7 @@ describe.skipIf(pgUnavailable !== undefined && process.env.CI !== 'true')('shipm
     nowMs = Date.now();
     const stale = await paidOrder(nowMs - 3_600_000);
     const recent = await paidOrder(nowMs - 1_000);
-    const unpaidUser = randomUUID();
-    await store.carts.setQuantity(unpaidUser, 'prod-000004', 1);
-    const unpaid = await new OrderService(store.orders, store.carts, store.products, noOrderEvents, { nowMs: () => nowMs - 3_600_000 }).place(unpaidUser);
+    const unpaid = await placedOrder(nowMs - 3_600_000);
 
     // Two instances sweep at once: the conditional paid -> shipped transition ships the order once.
     const [a, b] = [fulfilmentInstance(), fulfilmentInstance()];
@@ -62,7 +66,7 @@ describe.skipIf(pgUnavailable !== undefined && process.env.CI !== 'true')('shipm
     expect(shipped[0]! + shipped[1]!).toBe(1);
     expect((await store.orders.get(stale.userId, stale.orderId))!.status).toBe('shipped');
     expect((await store.orders.get(recent.userId, recent.orderId))!.status).toBe('paid');
-    expect((await store.orders.get(unpaidUser, unpaid.id))!.status).toBe('pending'); // only paid orders ship
+    expect((await store.orders.get(unpaid.userId, unpaid.orderId))!.status).toBe('pending'); // only paid orders ship
 
     // Past the retry interval the recent one is in the backlog too; nothing is shipped twice.
     nowMs += RETRY_MS + 1;
