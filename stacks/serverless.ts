@@ -14,34 +14,28 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
 import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config/index.js';
+import type { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import {
+  HTTP_FUNCTIONS,
+  LAMBDA_FUNCTIONS,
+  QUEUE_CONSUMERS,
+  QUEUES,
+  TABLES,
+  tableVariable,
+  terraformName,
+  type HttpFunctionDescription,
+  type LambdaFunctionDescription,
+  type LambdaFunctionId,
+  type QueueAccess,
+  type QueueName,
+  type TableName,
+} from '../src/architecture/system.js';
 import { artifactPaths, LAMBDA_HANDLER } from '../src/build/artifacts.js';
-import { SERVERLESS_FUNCTIONS, type ResolvedStackConfig, type ServerlessFunction } from '../src/config/stack-config.js';
+import type { ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson } from './common.js';
-
-export const TABLES = ['users', 'products', 'carts', 'orders', 'payments'] as const;
-export type TableName = (typeof TABLES)[number];
-
-/** Least privilege: exactly the tables (and queue access) each function's code uses. */
-export const FUNCTION_ACCESS: Record<ServerlessFunction | 'orders_consumer', { tables: TableName[]; queue?: 'send' | 'receive' }> = {
-  users: { tables: ['users'] },
-  catalog: { tables: ['products'] },
-  cart: { tables: ['carts', 'products'] },
-  orders: { tables: ['orders', 'carts', 'products', 'payments'], queue: 'send' },
-  payments: { tables: ['payments', 'orders'] },
-  orders_consumer: { tables: ['orders'], queue: 'receive' },
-};
-
-/** API Gateway routes per function: the API contract's URL space split by domain. */
-export const FUNCTION_ROUTES: Record<ServerlessFunction, string[]> = {
-  users: ['ANY /users/{proxy+}'],
-  catalog: ['GET /products', 'GET /products/{id}', 'GET /categories', 'GET /health'],
-  cart: ['ANY /cart', 'ANY /cart/{proxy+}'],
-  orders: ['ANY /orders', 'ANY /orders/{proxy+}'],
-  payments: ['ANY /payments', 'ANY /payments/{proxy+}'],
-};
 
 const READ_WRITE_ACTIONS = [
   'dynamodb:GetItem',
@@ -55,143 +49,48 @@ const READ_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 
+/** What each kind of queue access needs: sending, or being the target of the queue's event source mapping. */
+const QUEUE_ACTIONS: Record<QueueAccess, string[]> = {
+  send: ['sqs:SendMessage'],
+  receive: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+};
+
 /**
  * Serverless: API Gateway HTTP API in front of one Lambda per domain, DynamoDB tables on
  * demand, an SQS orders queue with a DLQ drained by a consumer function, S3 for static
- * assets and a Cognito user pool. Every function's role names exactly its tables and queue.
+ * assets and a Cognito user pool. Functions, routes and the tables and queue each function's
+ * role names all come from the system description (src/architecture/system.ts). Resources are
+ * created directly on the stack, grouped by concern in functions, as in the traditional stack.
  */
 export class ServerlessStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: ResolvedStackConfig) {
     super(scope, id);
     configureStack(this, 'serverless', config);
-    const prefix = namePrefix(config);
-    const s = config.serverless;
-
-    const tables = Object.fromEntries(TABLES.map((name) => [name, addTable(this, config, name)])) as Record<TableName, DynamodbTable>;
-
-    const dlq = new SqsQueue(this, 'orders_dlq', {
-      name: `${prefix}-orders-dlq`,
-      messageRetentionSeconds: 14 * 24 * 3600,
-      sqsManagedSseEnabled: true,
-    });
-    const ordersQueue = atAddress(new SqsQueue(this, 'queue_orders', {
-      name: `${prefix}-orders`,
-      // AWS guidance: at least 6x the consumer's timeout, so in-flight batches are not redelivered.
-      visibilityTimeoutSeconds: Math.max(30, 6 * s.lambdaTimeoutSeconds),
-      sqsManagedSseEnabled: true,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: s.ordersMaxReceiveCount }),
-    }), 'orders');
-
-    const assets = addPrivateBucket(this, 'assets', `${prefix}-assets`);
-
-    const userPool = new CognitoUserPool(this, 'main', {
-      name: `${prefix}-users`,
-      usernameAttributes: ['email'],
-      autoVerifiedAttributes: ['email'],
-      mfaConfiguration: 'OFF',
-      deletionProtection: 'INACTIVE',
-      passwordPolicy: { minimumLength: 10, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false },
-    });
-    const userPoolClient = new CognitoUserPoolClient(this, 'web', {
-      name: `${prefix}-web`,
-      userPoolId: userPool.id,
-      generateSecret: false,
-      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      preventUserExistenceErrors: 'ENABLED',
-    });
-
+    const tables = addTables(this, config);
+    const queues = addQueues(this, config);
+    const assets = addPrivateBucket(this, 'assets', `${namePrefix(config)}-assets`);
+    const identity = addIdentity(this, config);
     const jwtSecret = addJwtSecret(this, config);
-
-    const api = new Apigatewayv2Api(this, 'http', {
-      name: `${prefix}-api`,
-      protocolType: 'HTTP',
-      description: 'archcompare shop API',
-    });
-    const accessLogs = new CloudwatchLogGroup(this, 'api_access_logs', {
-      name: `/aws/apigateway/${prefix}-api`,
-      retentionInDays: s.logRetentionDays,
-    });
-    new Apigatewayv2Stage(this, 'default', {
-      apiId: api.id,
-      name: '$default',
-      autoDeploy: true,
-      defaultRouteSettings: {
-        throttlingRateLimit: s.apiThrottleRateLimit,
-        throttlingBurstLimit: s.apiThrottleBurstLimit,
-        detailedMetricsEnabled: true,
-      },
-      accessLogSettings: {
-        destinationArn: accessLogs.arn,
-        format: JSON.stringify({
-          requestId: '$context.requestId',
-          routeKey: '$context.routeKey',
-          status: '$context.status',
-          latency: '$context.responseLatency',
-          integrationLatency: '$context.integrationLatency',
-        }),
-      },
-    });
-
-    const env = {
-      NODE_OPTIONS: '--enable-source-maps',
-      JWT_SECRET_ARN: jwtSecret.arn,
-      ORDERS_QUEUE_URL: ordersQueue.url,
-      ...Object.fromEntries(TABLES.map((t) => [`TABLE_${t.toUpperCase()}`, tables[t].name])),
-    };
-
-    const functions = {} as Record<ServerlessFunction | 'orders_consumer', LambdaFunction>;
-    for (const fn of [...SERVERLESS_FUNCTIONS, 'orders_consumer'] as const) {
-      const access = FUNCTION_ACCESS[fn];
-      const statements = [
-        { Sid: 'Tables', Action: READ_WRITE_ACTIONS, Resource: access.tables.flatMap((t) => [tables[t].arn, `${tables[t].arn}/index/*`]) },
-        { Sid: 'JwtKey', Action: ['secretsmanager:GetSecretValue'], Resource: [jwtSecret.arn] },
-      ];
-      if (access.queue === 'send') statements.push({ Sid: 'OrdersQueue', Action: ['sqs:SendMessage'], Resource: [ordersQueue.arn] });
-      if (access.queue === 'receive')
-        statements.push({ Sid: 'OrdersQueue', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [ordersQueue.arn] });
-      functions[fn] = addFunction(this, config, fn, statements, env);
-    }
-
-    atAddress(new LambdaEventSourceMapping(this, 'orders_consumer_trigger', {
-      eventSourceArn: ordersQueue.arn,
-      functionName: functions.orders_consumer.arn,
-      batchSize: 10,
-      functionResponseTypes: ['ReportBatchItemFailures'],
-    }), 'orders_consumer');
-
-    for (const fn of SERVERLESS_FUNCTIONS) {
-      const target = publishedTarget(this, config, fn, functions[fn]);
-      const integration = atAddress(new Apigatewayv2Integration(this, `integration_${fn}`, {
-        apiId: api.id,
-        integrationType: 'AWS_PROXY',
-        integrationUri: target.invokeArn,
-        payloadFormatVersion: '2.0',
-        timeoutMilliseconds: Math.min(30_000, s.lambdaTimeoutSeconds * 1000 + 1000),
-      }), fn);
-      for (const routeKey of FUNCTION_ROUTES[fn]) {
-        atAddress(new Apigatewayv2Route(this, `route_${routeId(routeKey)}`, { apiId: api.id, routeKey, target: `integrations/${integration.id}` }), routeId(routeKey));
-      }
-      new LambdaPermission(this, `${fn}_from_api`, {
-        statementId: 'AllowApiGatewayInvoke',
-        action: 'lambda:InvokeFunction',
-        functionName: functions[fn].functionName,
-        qualifier: target.qualifier,
-        principal: 'apigateway.amazonaws.com',
-        sourceArn: `${api.executionArn}/*/*`,
-      });
-    }
-
-    addAlarms(this, config, api, dlq, functions);
+    const api = addApi(this, config);
+    const functions = addFunctions(this, config, { tables, queues, jwtSecret });
+    addQueueTriggers(this, queues, functions);
+    addRoutes(this, config, api, functions);
+    addAlarms(this, config, api, queues.orders.deadLetters, functions);
 
     new TerraformOutput(this, 'url', { value: api.apiEndpoint });
     new TerraformOutput(this, 'api_id', { value: api.id });
-    new TerraformOutput(this, 'orders_queue_url', { value: ordersQueue.url });
-    new TerraformOutput(this, 'user_pool_id', { value: userPool.id });
-    new TerraformOutput(this, 'user_pool_client_id', { value: userPoolClient.id });
+    new TerraformOutput(this, 'orders_queue_url', { value: queues.orders.queue.url });
+    new TerraformOutput(this, 'user_pool_id', { value: identity.userPool.id });
+    new TerraformOutput(this, 'user_pool_client_id', { value: identity.userPoolClient.id });
     new TerraformOutput(this, 'assets_bucket', { value: assets.bucket });
     new TerraformOutput(this, 'jwt_secret_arn', { value: jwtSecret.arn });
   }
 }
+
+type Stack = TerraformStack;
+type Tables = Record<TableName, DynamodbTable>;
+type Queues = Record<QueueName, { queue: SqsQueue; deadLetters: SqsQueue }>;
+type Functions = Record<LambdaFunctionId, LambdaFunction>;
 
 /** "ANY /users/{proxy+}" -> "any_users_proxy": a readable, valid logical id. */
 export function routeId(routeKey: string): string {
@@ -202,7 +101,11 @@ export function routeId(routeKey: string): string {
     .replace(/^_|_$/g, '');
 }
 
-function addTable(stack: TerraformStack, config: ResolvedStackConfig, name: TableName): DynamodbTable {
+function addTables(stack: Stack, config: ResolvedStackConfig): Tables {
+  return Object.fromEntries(TABLES.map((name) => [name, addTable(stack, config, name)])) as Tables;
+}
+
+function addTable(stack: Stack, config: ResolvedStackConfig, name: TableName): DynamodbTable {
   // Generic pk/sk + one overloaded GSI: every access pattern of the domain fits (see the app's table design).
   return atAddress(new DynamodbTable(stack, `table_${name}`, {
     name: `${namePrefix(config)}-${name}`,
@@ -223,25 +126,127 @@ function addTable(stack: TerraformStack, config: ResolvedStackConfig, name: Tabl
   }), name);
 }
 
-function addFunction(
-  stack: TerraformStack,
-  config: ResolvedStackConfig,
-  fn: ServerlessFunction | 'orders_consumer',
-  statements: Array<{ Sid: string; Action: string[]; Resource: string[] }>,
-  environment: Record<string, string>,
-): LambdaFunction {
+/** Each queue with its dead-letter queue, at aws_sqs_queue.<name> and aws_sqs_queue.<name>_dlq. */
+function addQueues(stack: Stack, config: ResolvedStackConfig): Queues {
+  const prefix = namePrefix(config);
   const s = config.serverless;
-  const name = `${namePrefix(config)}-${fn.replace('_', '-')}`;
-  const logGroup = new CloudwatchLogGroup(stack, `${fn}_logs`, { name: `/aws/lambda/${name}`, retentionInDays: s.logRetentionDays });
-  const role = atAddress(new IamRole(stack, `role_${fn}`, { name: `${name}-fn`, assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') }), fn);
-  new IamRolePolicy(stack, `${fn}_access`, {
+  const queueOf = (name: QueueName) => {
+    const deadLetters = new SqsQueue(stack, `${name}_dlq`, {
+      name: `${prefix}-${name}-dlq`,
+      messageRetentionSeconds: 14 * 24 * 3600,
+      sqsManagedSseEnabled: true,
+    });
+    const queue = atAddress(new SqsQueue(stack, `queue_${name}`, {
+      name: `${prefix}-${name}`,
+      // AWS guidance: at least 6x the consumer's timeout, so in-flight batches are not redelivered.
+      visibilityTimeoutSeconds: Math.max(30, 6 * s.lambdaTimeoutSeconds),
+      sqsManagedSseEnabled: true,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetters.arn, maxReceiveCount: s.ordersMaxReceiveCount }),
+    }), name);
+    return { queue, deadLetters };
+  };
+  return Object.fromEntries(QUEUES.map((name) => [name, queueOf(name)])) as Queues;
+}
+
+function addIdentity(stack: Stack, config: ResolvedStackConfig) {
+  const prefix = namePrefix(config);
+  const userPool = new CognitoUserPool(stack, 'main', {
+    name: `${prefix}-users`,
+    usernameAttributes: ['email'],
+    autoVerifiedAttributes: ['email'],
+    mfaConfiguration: 'OFF',
+    deletionProtection: 'INACTIVE',
+    passwordPolicy: { minimumLength: 10, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false },
+  });
+  const userPoolClient = new CognitoUserPoolClient(stack, 'web', {
+    name: `${prefix}-web`,
+    userPoolId: userPool.id,
+    generateSecret: false,
+    explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    preventUserExistenceErrors: 'ENABLED',
+  });
+  return { userPool, userPoolClient };
+}
+
+/** The HTTP API, its $default stage with throttling and JSON access logs. */
+function addApi(stack: Stack, config: ResolvedStackConfig): Apigatewayv2Api {
+  const prefix = namePrefix(config);
+  const s = config.serverless;
+  const api = new Apigatewayv2Api(stack, 'http', {
+    name: `${prefix}-api`,
+    protocolType: 'HTTP',
+    description: 'archcompare shop API',
+  });
+  const accessLogs = new CloudwatchLogGroup(stack, 'api_access_logs', {
+    name: `/aws/apigateway/${prefix}-api`,
+    retentionInDays: s.logRetentionDays,
+  });
+  new Apigatewayv2Stage(stack, 'default', {
+    apiId: api.id,
+    name: '$default',
+    autoDeploy: true,
+    defaultRouteSettings: {
+      throttlingRateLimit: s.apiThrottleRateLimit,
+      throttlingBurstLimit: s.apiThrottleBurstLimit,
+      detailedMetricsEnabled: true,
+    },
+    accessLogSettings: {
+      destinationArn: accessLogs.arn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        integrationLatency: '$context.integrationLatency',
+      }),
+    },
+  });
+  return api;
+}
+
+type PolicyStatement = { Sid: string; Action: string[]; Resource: string[] };
+
+/** Least privilege: the role names exactly the tables and queue access of the function's description. */
+function accessStatements(fn: LambdaFunctionDescription, tables: Tables, queues: Queues, jwtSecret: SecretsmanagerSecret): PolicyStatement[] {
+  const statements: PolicyStatement[] = [
+    { Sid: 'Tables', Action: READ_WRITE_ACTIONS, Resource: fn.tables.flatMap((t) => [tables[t].arn, `${tables[t].arn}/index/*`]) },
+    { Sid: 'JwtKey', Action: ['secretsmanager:GetSecretValue'], Resource: [jwtSecret.arn] },
+  ];
+  for (const name of QUEUES) {
+    const access = fn.queues[name];
+    if (access) statements.push({ Sid: `${name[0]!.toUpperCase()}${name.slice(1)}Queue`, Action: QUEUE_ACTIONS[access], Resource: [queues[name].queue.arn] });
+  }
+  return statements;
+}
+
+function addFunctions(stack: Stack, config: ResolvedStackConfig, deps: { tables: Tables; queues: Queues; jwtSecret: SecretsmanagerSecret }): Functions {
+  const environment = {
+    NODE_OPTIONS: '--enable-source-maps',
+    JWT_SECRET_ARN: deps.jwtSecret.arn,
+    ORDERS_QUEUE_URL: deps.queues.orders.queue.url,
+    ...Object.fromEntries(TABLES.map((t) => [tableVariable(t), deps.tables[t].name])),
+  };
+  const functions = {} as Functions;
+  for (const fn of LAMBDA_FUNCTIONS) {
+    functions[fn.id] = addFunction(stack, config, fn, accessStatements(fn, deps.tables, deps.queues, deps.jwtSecret), environment);
+  }
+  return functions;
+}
+
+/** The function with its log group, role and least-privilege policy; resources at aws_*.<terraform name>. */
+function addFunction(stack: Stack, config: ResolvedStackConfig, fn: LambdaFunctionDescription, statements: PolicyStatement[], environment: Record<string, string>): LambdaFunction {
+  const s = config.serverless;
+  const tf = terraformName(fn.id);
+  const name = `${namePrefix(config)}-${fn.id}`;
+  const logGroup = new CloudwatchLogGroup(stack, `${tf}_logs`, { name: `/aws/lambda/${name}`, retentionInDays: s.logRetentionDays });
+  const role = atAddress(new IamRole(stack, `role_${tf}`, { name: `${name}-fn`, assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') }), tf);
+  new IamRolePolicy(stack, `${tf}_access`, {
     name: 'least-privilege',
     role: role.id,
     policy: policyJson([{ Sid: 'Logs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroup.arn}:*`] }, ...statements]),
   });
-  const zipPath = fn === 'orders_consumer' ? artifactPaths.ordersConsumerZip() : artifactPaths.lambdaZip(fn);
-  const zip = new TerraformAsset(stack, `${fn}_zip`, { path: zipPath, type: AssetType.FILE });
-  return new LambdaFunction(stack, fn, {
+  const zip = new TerraformAsset(stack, `${tf}_zip`, { path: artifactPaths.lambdaZip(fn.id), type: AssetType.FILE });
+  return new LambdaFunction(stack, tf, {
     functionName: name,
     role: role.arn,
     handler: LAMBDA_HANDLER,
@@ -253,19 +258,59 @@ function addFunction(
     architectures: [s.lambdaArchitecture],
     ephemeralStorage: { size: s.lambdaEphemeralStorageMb },
     reservedConcurrentExecutions: s.reservedConcurrency ?? -1,
-    publish: s.provisionedConcurrency > 0 && fn !== 'orders_consumer',
+    // Only API-invoked functions get an alias with provisioned concurrency.
+    publish: s.provisionedConcurrency > 0 && fn.kind === 'http',
     environment: { variables: environment },
     loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
     dependsOn: [logGroup],
   });
 }
 
+/** Each queue consumer's event source mapping, at aws_lambda_event_source_mapping.<terraform name>. */
+function addQueueTriggers(stack: Stack, queues: Queues, functions: Functions): void {
+  for (const fn of QUEUE_CONSUMERS) {
+    const tf = terraformName(fn.id);
+    atAddress(new LambdaEventSourceMapping(stack, `${tf}_trigger`, {
+      eventSourceArn: queues[fn.source].queue.arn,
+      functionName: functions[fn.id].arn,
+      batchSize: 10,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+    }), tf);
+  }
+}
+
+/** Each HTTP function's integration, its routes, and API Gateway's permission to invoke it. */
+function addRoutes(stack: Stack, config: ResolvedStackConfig, api: Apigatewayv2Api, functions: Functions): void {
+  for (const fn of HTTP_FUNCTIONS) {
+    const lambda = functions[fn.id];
+    const target = publishedTarget(stack, config, fn, lambda);
+    const integration = atAddress(new Apigatewayv2Integration(stack, `integration_${fn.id}`, {
+      apiId: api.id,
+      integrationType: 'AWS_PROXY',
+      integrationUri: target.invokeArn,
+      payloadFormatVersion: '2.0',
+      timeoutMilliseconds: Math.min(30_000, config.serverless.lambdaTimeoutSeconds * 1000 + 1000),
+    }), fn.id);
+    for (const routeKey of fn.routes) {
+      atAddress(new Apigatewayv2Route(stack, `route_${routeId(routeKey)}`, { apiId: api.id, routeKey, target: `integrations/${integration.id}` }), routeId(routeKey));
+    }
+    new LambdaPermission(stack, `${fn.id}_from_api`, {
+      statementId: 'AllowApiGatewayInvoke',
+      action: 'lambda:InvokeFunction',
+      functionName: lambda.functionName,
+      qualifier: target.qualifier,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${api.executionArn}/*/*`,
+    });
+  }
+}
+
 /** With provisioned concurrency the API must invoke a published alias; otherwise $LATEST. */
-function publishedTarget(stack: TerraformStack, config: ResolvedStackConfig, fn: ServerlessFunction, lambda: LambdaFunction) {
+function publishedTarget(stack: Stack, config: ResolvedStackConfig, fn: HttpFunctionDescription, lambda: LambdaFunction) {
   const provisioned = config.serverless.provisionedConcurrency;
   if (provisioned <= 0) return { invokeArn: lambda.invokeArn, qualifier: undefined };
-  const alias = new LambdaAlias(stack, `${fn}_live`, { name: 'live', functionName: lambda.functionName, functionVersion: lambda.version });
-  new LambdaProvisionedConcurrencyConfig(stack, `${fn}_provisioned`, {
+  const alias = new LambdaAlias(stack, `${fn.id}_live`, { name: 'live', functionName: lambda.functionName, functionVersion: lambda.version });
+  new LambdaProvisionedConcurrencyConfig(stack, `${fn.id}_provisioned`, {
     functionName: lambda.functionName,
     qualifier: alias.name,
     provisionedConcurrentExecutions: provisioned,
@@ -273,13 +318,7 @@ function publishedTarget(stack: TerraformStack, config: ResolvedStackConfig, fn:
   return { invokeArn: alias.invokeArn, qualifier: alias.name };
 }
 
-function addAlarms(
-  stack: TerraformStack,
-  config: ResolvedStackConfig,
-  api: Apigatewayv2Api,
-  dlq: SqsQueue,
-  functions: Record<string, LambdaFunction>,
-) {
+function addAlarms(stack: Stack, config: ResolvedStackConfig, api: Apigatewayv2Api, dlq: SqsQueue, functions: Functions): void {
   const prefix = namePrefix(config);
   new CloudwatchMetricAlarm(stack, 'api_5xx', {
     alarmName: `${prefix}-api-5xx`,
@@ -312,7 +351,7 @@ function addAlarms(
     alarmDescription: 'The orders function is being throttled (concurrency limit reached)',
     namespace: 'AWS/Lambda',
     metricName: 'Throttles',
-    dimensions: { FunctionName: functions.orders!.functionName },
+    dimensions: { FunctionName: functions.orders.functionName },
     statistic: 'Sum',
     period: 60,
     evaluationPeriods: 3,

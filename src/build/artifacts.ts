@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServerlessFunction } from '../config/stack-config.js';
+import type { LambdaFunctionId } from '../architecture/system.js';
 
 /** The package root, whether running from src/ (tsx, vitest) or dist/src/ (compiled). */
 export const PACKAGE_ROOT = (() => {
@@ -16,8 +16,7 @@ export const ARTIFACTS_DIR = path.join(PACKAGE_ROOT, 'dist', 'artifacts');
 
 /** Where the stacks pick up what the build step produced. */
 export const artifactPaths = {
-  lambdaZip: (fn: ServerlessFunction) => path.join(ARTIFACTS_DIR, 'lambda', `${fn}.zip`),
-  ordersConsumerZip: () => path.join(ARTIFACTS_DIR, 'lambda', 'orders-consumer.zip'),
+  lambdaZip: (fn: LambdaFunctionId) => path.join(ARTIFACTS_DIR, 'lambda', `${fn}.zip`),
   serverTarball: () => path.join(ARTIFACTS_DIR, 'server.tar.gz'),
   manifest: () => path.join(ARTIFACTS_DIR, 'manifest.json'),
 };

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { build } from 'esbuild';
 import * as tar from 'tar';
 import yazl from 'yazl';
-import { SERVERLESS_FUNCTIONS } from '../config/stack-config.js';
+import { LAMBDA_FUNCTIONS, SERVER_RUNTIME } from '../architecture/system.js';
 import { ARTIFACTS_DIR, PACKAGE_ROOT, artifactPaths } from './artifacts.js';
 import { writeOpenApi } from './openapi.js';
 
@@ -23,11 +23,7 @@ export interface ArtifactInfo {
   sha256: string;
 }
 
-const LAMBDA_ENTRIES: Record<string, string> = Object.fromEntries([
-  ...SERVERLESS_FUNCTIONS.map((fn) => [fn, path.join(PACKAGE_ROOT, 'src/app/runtimes/lambda', `${fn}.ts`)]),
-  ['orders-consumer', path.join(PACKAGE_ROOT, 'src/app/runtimes/lambda/orders-consumer.ts')],
-]);
-const SERVER_ENTRY = path.join(PACKAGE_ROOT, 'src/app/runtimes/server/main.ts');
+const SERVER_ENTRY = path.join(PACKAGE_ROOT, SERVER_RUNTIME.entry);
 
 // Bundled ESM still meets CommonJS deps that call require(); give them one.
 const ESM_REQUIRE_SHIM = "import { createRequire as __acCreateRequire } from 'node:module'; const require = __acCreateRequire(import.meta.url);";
@@ -73,10 +69,10 @@ export async function buildArtifacts(): Promise<ArtifactInfo[]> {
   await mkdir(path.join(ARTIFACTS_DIR, 'lambda'), { recursive: true });
   const infos: ArtifactInfo[] = [];
 
-  for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
-    const dir = path.join(work, 'lambda', name);
-    await bundle(entry, path.join(dir, 'index.mjs'));
-    const out = path.join(ARTIFACTS_DIR, 'lambda', `${name}.zip`);
+  for (const fn of LAMBDA_FUNCTIONS) {
+    const dir = path.join(work, 'lambda', fn.id);
+    await bundle(path.join(PACKAGE_ROOT, fn.entry), path.join(dir, 'index.mjs'));
+    const out = artifactPaths.lambdaZip(fn.id);
     await zipFiles(
       [
         { from: path.join(dir, 'index.mjs'), as: 'index.mjs' },
@@ -84,7 +80,7 @@ export async function buildArtifacts(): Promise<ArtifactInfo[]> {
       ],
       out,
     );
-    infos.push(await describe(`lambda/${name}`, out));
+    infos.push(await describe(`lambda/${fn.id}`, out));
   }
 
   const serverDir = path.join(work, 'server-root');

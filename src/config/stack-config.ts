@@ -60,10 +60,8 @@ const TraditionalConfigSchema = z
 
 const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-const SERVERLESS_FUNCTIONS = ['users', 'catalog', 'cart', 'orders', 'payments'] as const;
-export const ServerlessFunctionSchema = z.enum(SERVERLESS_FUNCTIONS);
-export type ServerlessFunction = z.infer<typeof ServerlessFunctionSchema>;
-export { SERVERLESS_FUNCTIONS };
+// The HTTP functions (one per domain) now live in the system description; these names stay for callers of this module.
+export { DOMAINS as SERVERLESS_FUNCTIONS, type Domain as ServerlessFunction } from '../architecture/system.js';
 
 const ServerlessConfigSchema = z
   .object({

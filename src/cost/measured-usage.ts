@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LAMBDA_FUNCTIONS, terraformName, type Domain, type LambdaTerraformName, type TableName } from '../architecture/system.js';
 import type { PreparedStack } from './engine.js';
 import { block, num, referencedAddress, str, type TerraformResource } from './terraform.js';
 import { BYTES_PER_GB, SECONDS_PER_MONTH } from './units.js';
@@ -132,22 +133,16 @@ export const MODELLED = {
 /** The default e-commerce workload shape: a browse-heavy mix (modelled; a bench run replaces it). */
 export function modelledUsage(requestsPerMonth: number): MeasuredUsage {
   const r = requestsPerMonth;
-  const mix = { catalog: 0.55, cart: 0.2, users: 0.12, orders: 0.08, payments: 0.05 } as const;
-  const durationMs = { catalog: 40, cart: 60, users: 120, orders: 90, payments: 80, orders_consumer: 50 } as const;
+  const mix = { catalog: 0.55, cart: 0.2, users: 0.12, orders: 0.08, payments: 0.05 } as const satisfies Record<Domain, number>;
+  const durationMs = { catalog: 40, cart: 60, users: 120, orders: 90, payments: 80, orders_consumer: 50 } as const satisfies Record<LambdaTerraformName, number>;
   const orderPlacements = r * mix.orders * 0.3;
-  const fn = (name: keyof typeof durationMs, invocations: number) => ({ invocationsPerMonth: invocations, meanDurationMs: durationMs[name], coldStartsPerMonth: invocations * 0.002, meanInitMs: 350, logBytesPerInvocation: MODELLED.logBytesPerInvocation });
+  const fn = (name: LambdaTerraformName, invocations: number) => ({ invocationsPerMonth: invocations, meanDurationMs: durationMs[name], coldStartsPerMonth: invocations * 0.002, meanInitMs: 350, logBytesPerInvocation: MODELLED.logBytesPerInvocation });
   return MeasuredUsageSchema.parse({
     kind: 'modelled',
     source: `modelled defaults (src/cost/measured-usage.ts: browse-heavy mix, ${requestsPerMonth} requests/month)`,
     requestsPerMonth: r,
-    lambda: {
-      catalog: fn('catalog', r * mix.catalog),
-      cart: fn('cart', r * mix.cart),
-      users: fn('users', r * mix.users),
-      orders: fn('orders', r * mix.orders),
-      payments: fn('payments', r * mix.payments),
-      orders_consumer: fn('orders_consumer', orderPlacements),
-    },
+    // An HTTP function is invoked by its share of the mix, the queue consumer once per placed order.
+    lambda: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [terraformName(f.id), fn(terraformName(f.id), f.kind === 'http' ? r * mix[f.id] : orderPlacements)])),
     // Per API request, across the mix; writes doubled for the gsi1 index every table carries.
     dynamoDb: {
       products: { readRequestUnitsPerRequest: mix.catalog * 1.5 + mix.cart * 0.5 + mix.orders * 0.5, writeRequestUnitsPerRequest: 0 },
@@ -155,7 +150,7 @@ export function modelledUsage(requestsPerMonth: number): MeasuredUsage {
       users: { readRequestUnitsPerRequest: mix.users * 1, writeRequestUnitsPerRequest: mix.users * 0.2 * 2 },
       orders: { readRequestUnitsPerRequest: mix.orders * 1 + mix.payments * 1 + (orderPlacements / Math.max(r, 1)) * 1, writeRequestUnitsPerRequest: (mix.orders * 0.5 + mix.payments * 1 + (orderPlacements / Math.max(r, 1)) * 2) * 2 },
       payments: { readRequestUnitsPerRequest: mix.payments * 1, writeRequestUnitsPerRequest: mix.payments * 1 * 2 },
-    },
+    } satisfies Record<TableName, unknown>,
     // Send + receive + delete per placed order, plus the poller's empty receives.
     sqs: { orders: { requestsPerRequest: (orderPlacements / Math.max(r, 1)) * 3, fixedRequestsPerMonth: MODELLED.sqsPollerRequestsPerMonth } },
     bytesOutPerRequest: 2048,

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
+import { TABLES } from '../architecture/system.js';
 import { LOCAL_CREDENTIALS } from './dynamo.js';
 import type { TableSpec } from './topology.js';
 
@@ -27,7 +28,7 @@ export async function seedDynamo(endpoint: string, region: string, tables: reado
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const name = (id: string) => tables.find((t) => t.logicalId === id)?.name;
   try {
-    const store = createDynamoStore(doc, { users: name('users'), products: name('products'), carts: name('carts'), orders: name('orders'), payments: name('payments') } as Parameters<typeof createDynamoStore>[1]);
+    const store = createDynamoStore(doc, Object.fromEntries(TABLES.map((t) => [t, name(t)])));
     return (await seedCatalog(store, products)).products;
   } finally {
     client.destroy();

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Model, ResolvedStackConfig, ServerlessFunction } from '../config/stack-config.js';
-import { SERVERLESS_FUNCTIONS } from '../config/stack-config.js';
+import { API_ROUTES, LAMBDA_FUNCTION_IDS, lambdaFunctionIdOf, TABLES, type LambdaFunctionId } from '../architecture/system.js';
+import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { UserError } from '../errors.js';
 import { dbMaxConnections, instanceVcpus } from './capacity.js';
 import type { FidelityValues } from './fidelity.js';
@@ -12,7 +12,7 @@ import type { FidelityValues } from './fidelity.js';
  */
 
 export type TerraformJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
-export type LambdaFunctionId = ServerlessFunction | 'orders-consumer';
+export type { LambdaFunctionId };
 
 export interface HealthCheckSpec {
   path: string;
@@ -131,9 +131,7 @@ function str(v: unknown, fallback: string): string {
 }
 
 function lambdaIdOf(logical: string): LambdaFunctionId | undefined {
-  const id = logical.replace(/_/g, '-');
-  if ((SERVERLESS_FUNCTIONS as readonly string[]).includes(id) || id === 'orders-consumer') return id as LambdaFunctionId;
-  return undefined;
+  return lambdaFunctionIdOf(logical);
 }
 
 export function traditionalTopology(tf: TerraformJson, config: ResolvedStackConfig, fidelity: FidelityValues): TraditionalTopology {
@@ -200,7 +198,7 @@ function tableSpec(logicalId: string, r: Record<string, unknown>, prefix: string
 
 /** The contract's tables, used when the stack lists none (e.g. a stack synthesized without data tier). */
 function contractTables(prefix: string): TableSpec[] {
-  return ['users', 'products', 'carts', 'orders', 'payments'].map((t) => ({
+  return TABLES.map((t) => ({
     logicalId: t,
     name: `${prefix}-${t}`,
     hashKey: 'pk',
@@ -211,20 +209,8 @@ function contractTables(prefix: string): TableSpec[] {
   }));
 }
 
-/** The contract's routes (AGENTS.md), used when the stack lists none. */
-export const CONTRACT_ROUTES: Array<[string, LambdaFunctionId]> = [
-  ['GET /health', 'catalog'],
-  ['ANY /users/{proxy+}', 'users'],
-  ['GET /products', 'catalog'],
-  ['GET /products/{id}', 'catalog'],
-  ['GET /categories', 'catalog'],
-  ['ANY /cart', 'cart'],
-  ['ANY /cart/{proxy+}', 'cart'],
-  ['ANY /orders', 'orders'],
-  ['ANY /orders/{proxy+}', 'orders'],
-  ['ANY /payments', 'payments'],
-  ['ANY /payments/{proxy+}', 'payments'],
-];
+/** The system description's routes, used when the stack lists none. */
+export const CONTRACT_ROUTES: Array<[string, LambdaFunctionId]> = API_ROUTES.map(({ routeKey, fn }) => [routeKey, fn]);
 
 export function parseRouteKey(routeKey: string, fn: LambdaFunctionId): RouteSpec {
   if (routeKey === '$default') return { method: 'ANY', path: '$default', routeKey, fn };
@@ -260,7 +246,7 @@ export function serverlessTopology(tf: TerraformJson, config: ResolvedStackConfi
       environment,
     });
   }
-  for (const id of [...SERVERLESS_FUNCTIONS, 'orders-consumer'] as LambdaFunctionId[]) {
+  for (const id of LAMBDA_FUNCTION_IDS) {
     if (functions.some((f) => f.id === id)) continue;
     functions.push({ id, functionName: `${name}-${id}`, memoryMb: s.lambdaMemoryMb, timeoutSeconds: s.lambdaTimeoutSeconds, architecture: s.lambdaArchitecture, reservedConcurrency: s.reservedConcurrency, provisionedConcurrency: 0, environment: {} });
   }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { TABLE_VARIABLES, type TableVariable } from '../../architecture/system.js';
 import { zodUserError } from '../../errors.js';
 
 /**
@@ -57,18 +58,11 @@ export const ServerEnvSchema = withSecret(
 });
 export type ServerEnv = z.output<typeof ServerEnvSchema>;
 
-export const TABLE_VARIABLES = ['TABLE_USERS', 'TABLE_PRODUCTS', 'TABLE_CARTS', 'TABLE_ORDERS', 'TABLE_PAYMENTS'] as const;
-export type TableVariable = (typeof TABLE_VARIABLES)[number];
-
 const tableName = z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { message: 'must be a DynamoDB table name' }).optional());
 
 export const LambdaEnvSchema = withSecret(
   CommonEnvSchema.extend({
-    TABLE_USERS: tableName,
-    TABLE_PRODUCTS: tableName,
-    TABLE_CARTS: tableName,
-    TABLE_ORDERS: tableName,
-    TABLE_PAYMENTS: tableName,
+    ...(Object.fromEntries(TABLE_VARIABLES.map((v) => [v, tableName])) as Record<TableVariable, typeof tableName>),
     ORDERS_QUEUE_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be an SQS queue URL' }).optional()),
     /**
      * How order placement reserves stock: `on` = TransactWriteItems (all-or-nothing, AWS), `off` =

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ErrorBodySchema, HealthSchema } from '../core/schemas.js';
 import { MAX_BODY_BYTES } from './app.js';
-import { ERROR_DESCRIPTIONS, ROUTES, type RouteDef } from './routes.js';
+import { DOMAINS, ERROR_DESCRIPTIONS, ROUTES, type RouteDef } from './routes.js';
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the same zod schemas and route table the app
@@ -90,7 +90,7 @@ export function buildOpenApiDocument(version = '0.1.0'): Json {
       description: `The e-commerce API both architectures serve (a Node server over PostgreSQL; one Lambda per domain over DynamoDB). Money is integer cents. Request bodies are JSON, at most ${MAX_BODY_BYTES} bytes. Errors: {error:{code,message,field?}}.`,
     },
     servers: [{ url: 'http://127.0.0.1:8080', description: 'a local app server' }],
-    tags: ['health', 'users', 'catalog', 'cart', 'orders', 'payments'].map((name) => ({ name })),
+    tags: ['health', ...DOMAINS].map((name) => ({ name })),
     paths,
     components: {
       schemas,

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type { Domain } from '../../architecture/system.js';
 import type { Caller } from '../core/ports.js';
 import * as S from '../core/schemas.js';
 import type { AppServices } from './services.js';
@@ -8,8 +9,8 @@ import type { AppServices } from './services.js';
  * from them, so the served contract and the documented one cannot drift apart.
  */
 
-export const DOMAINS = ['users', 'catalog', 'cart', 'orders', 'payments'] as const;
-export type Domain = (typeof DOMAINS)[number];
+// The domains are the system description's; each route below names the one it belongs to.
+export { DOMAINS, type Domain } from '../../architecture/system.js';
 
 export interface RouteInput {
   body: unknown;

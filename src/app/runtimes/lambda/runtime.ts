@@ -9,34 +9,25 @@ import { LocalPaymentProvider } from '../../adapters/local-payment-provider.js';
 import { noOrderEvents, SqsOrderEvents } from '../../adapters/order-events.js';
 import { ScryptPasswordHasher } from '../../adapters/scrypt-hasher.js';
 import { composeServices } from '../../compose.js';
-import { parseLambdaEnv, type LambdaEnv, type TableVariable } from '../../config/env.js';
+import { lambdaFunction, tableVariable, type Domain, type LambdaFunctionId } from '../../../architecture/system.js';
+import { parseLambdaEnv, type LambdaEnv } from '../../config/env.js';
 import { FulfilmentService } from '../../core/orders.js';
 import { systemClock } from '../../core/ports.js';
 import { createApp } from '../../http/app.js';
 import { RuntimeEnvironment } from '../../http/runtime-environment.js';
-import type { Domain } from '../../http/routes.js';
 
 type Env = Record<string, string | undefined>;
 
-/** The tables each function may touch: the same list its IAM role is scoped to. */
-export const FUNCTION_TABLES: Record<Domain | 'orders-consumer', readonly TableVariable[]> = {
-  users: ['TABLE_USERS'],
-  catalog: ['TABLE_PRODUCTS'],
-  cart: ['TABLE_CARTS', 'TABLE_PRODUCTS'],
-  orders: ['TABLE_ORDERS', 'TABLE_CARTS', 'TABLE_PRODUCTS'],
-  payments: ['TABLE_PAYMENTS', 'TABLE_ORDERS'],
-  'orders-consumer': ['TABLE_ORDERS'],
-};
-
-const TABLE_KEYS = { TABLE_USERS: 'users', TABLE_PRODUCTS: 'products', TABLE_CARTS: 'carts', TABLE_ORDERS: 'orders', TABLE_PAYMENTS: 'payments' } as const;
-
 /** AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL point the same handler at a local DynamoDB-compatible server. */
-function dynamoStoreFor(fn: keyof typeof FUNCTION_TABLES, env: LambdaEnv, rawEnv: Env): DynamoStore {
+function dynamoStoreFor(fn: LambdaFunctionId, env: LambdaEnv, rawEnv: Env): DynamoStore {
   const endpoint = rawEnv.AWS_ENDPOINT_URL_DYNAMODB ?? rawEnv.AWS_ENDPOINT_URL;
   const doc = createDocumentClient({ ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(endpoint ? { endpoint } : {}) });
-  const tables = Object.fromEntries(FUNCTION_TABLES[fn].map((t) => [TABLE_KEYS[t], env[t]]));
+  // Only the tables the function's role allows: a repository for any other would fail at its first call.
+  const tables = Object.fromEntries(lambdaFunction(fn).tables.map((t) => [t, env[tableVariable(t)]]));
   return createDynamoStore(doc, tables, env.DYNAMODB_TRANSACTIONS, { searchSnapshotSeconds: env.SEARCH_SNAPSHOT_SECONDS });
 }
+
+const tableVariablesOf = (fn: LambdaFunctionId) => lambdaFunction(fn).tables.map(tableVariable);
 
 export interface LambdaRuntime<H> {
   handler: H;
@@ -67,10 +58,11 @@ function withoutBodyOnGet(event: LambdaEvent): LambdaEvent {
 export function createHttpFunction(fn: Domain, rawEnv: Env = process.env, startedAt = 0): LambdaRuntime<HttpHandler> {
   const environment = new RuntimeEnvironment('lambda', fn, startedAt);
   const init = quietly((async () => {
-    const env = parseLambdaEnv(FUNCTION_TABLES[fn], rawEnv);
+    const env = parseLambdaEnv(tableVariablesOf(fn), rawEnv);
     const store = dynamoStoreFor(fn, env, rawEnv);
     const provider = new LocalPaymentProvider(env.PAYMENT_DECLINE_RATE, env.PAYMENT_LATENCY_MS);
-    const events = fn === 'orders' && env.ORDERS_QUEUE_URL ? new SqsOrderEvents(new SQSClient(env.AWS_REGION ? { region: env.AWS_REGION } : {}), env.ORDERS_QUEUE_URL) : noOrderEvents;
+    // Only a function allowed to send builds an SQS client (it costs its init a few milliseconds).
+    const events = lambdaFunction(fn).queues.orders === 'send' && env.ORDERS_QUEUE_URL ? new SqsOrderEvents(new SQSClient(env.AWS_REGION ? { region: env.AWS_REGION } : {}), env.ORDERS_QUEUE_URL) : noOrderEvents;
     const services = composeServices(store, {
       tokens: new JwtTokenService(await resolveJwtSecret(env), env.JWT_TTL_SECONDS),
       hasher: new ScryptPasswordHasher(env.PASSWORD_SCRYPT_LOG2N),
@@ -110,7 +102,7 @@ const OrderPlacedMessageSchema = z.object({ type: z.literal('order-placed'), ord
 export function createOrdersConsumer(rawEnv: Env = process.env, startedAt = 0): LambdaRuntime<(event: SqsEvent) => Promise<SqsBatchResponse>> {
   const environment = new RuntimeEnvironment('lambda', 'orders-consumer', startedAt);
   const init = quietly((async () => {
-    const env = parseLambdaEnv(FUNCTION_TABLES['orders-consumer'], rawEnv);
+    const env = parseLambdaEnv(tableVariablesOf('orders-consumer'), rawEnv);
     const store = dynamoStoreFor('orders-consumer', env, rawEnv);
     environment.markReady();
     return { store, fulfilment: new FulfilmentService(store.orders!, systemClock), provider: new LocalPaymentProvider(0, 0) };

@@ -15,7 +15,7 @@ import { FulfilmentService } from '../../core/orders.js';
 import { systemClock } from '../../core/ports.js';
 import { createApp } from '../../http/app.js';
 import { RuntimeEnvironment } from '../../http/runtime-environment.js';
-import { DOMAINS } from '../../http/routes.js';
+import { SERVER_RUNTIME } from '../../../architecture/system.js';
 
 export interface RunningServer {
   url: string;
@@ -63,7 +63,7 @@ export async function startServer(env: ServerEnv, options: { environment?: Runti
     events: fulfilment,
     loginLimit: { attempts: env.LOGIN_RATE_LIMIT, windowSeconds: env.LOGIN_RATE_WINDOW_SECONDS },
   });
-  const app = createApp({ services, domains: DOMAINS, environment, logError: (err) => log(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`) });
+  const app = createApp({ services, domains: SERVER_RUNTIME.domains, environment, logError: (err) => log(`request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`) });
 
   let inFlight = 0;
   let drained: (() => void) | undefined;

@@ -1,0 +1,106 @@
+/**
+ * The system both architectures run, described once: the shop's domains, the data they keep, the
+ * orders queue, and which Lambda function (serverless) or process (traditional) serves which routes
+ * and touches which tables. The stacks and their IAM policies, the Lambda runtime, the build, the
+ * local topology and the cost model read this; nothing else lists functions, routes or tables.
+ * Pure data and pure helpers: no I/O, no cdktf.
+ */
+
+// ---------------------------------------------------------------- data
+
+/** The DynamoDB tables of the serverless model (the server keeps the same data in PostgreSQL). */
+export const TABLES = ['users', 'products', 'carts', 'orders', 'payments'] as const;
+export type TableName = (typeof TABLES)[number];
+
+/** The environment variable that carries a table's physical name to a Lambda function. */
+export type TableVariable = `TABLE_${Uppercase<TableName>}`;
+export const tableVariable = (table: TableName): TableVariable => `TABLE_${table.toUpperCase()}` as TableVariable;
+export const TABLE_VARIABLES: readonly TableVariable[] = TABLES.map(tableVariable);
+
+/** SQS queues of the serverless model; each has a dead-letter queue beside it. */
+export const QUEUES = ['orders'] as const;
+export type QueueName = (typeof QUEUES)[number];
+/** `send`: the function's code sends messages; `receive`: the queue's event source mapping invokes the function. */
+export type QueueAccess = 'send' | 'receive';
+
+/** The API's domains: one Lambda function each on serverless, all in one process on the server. */
+export const DOMAINS = ['users', 'catalog', 'cart', 'orders', 'payments'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+/** An API Gateway HTTP API route key: `GET /products/{id}`, `ANY /users/{proxy+}`. */
+export type RouteKey = `${'ANY' | 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /${string}`;
+
+export type LambdaFunctionId = Domain | 'orders-consumer';
+
+interface FunctionAccess {
+  /** The tables the function's code reads or writes: its IAM role names exactly these. */
+  tables: readonly TableName[];
+  queues: Readonly<Partial<Record<QueueName, QueueAccess>>>;
+  /** Repository-relative module whose `handler` export the function's zip bundles. */
+  entry: string;
+}
+export interface HttpFunctionDescription extends FunctionAccess {
+  kind: 'http';
+  id: Domain;
+  /** The API Gateway routes integrated with this function. */
+  routes: readonly RouteKey[];
+}
+export interface QueueConsumerDescription extends FunctionAccess {
+  kind: 'queue-consumer';
+  id: 'orders-consumer';
+  /** The queue whose event source mapping invokes it. */
+  source: QueueName;
+}
+export type LambdaFunctionDescription = HttpFunctionDescription | QueueConsumerDescription;
+
+const lambdaEntry = (id: LambdaFunctionId) => `src/app/runtimes/lambda/${id}.ts`;
+
+// Tables: what src/app/compose.ts builds for each domain from src/app/adapters/dynamodb/store.ts's
+// repositories (orders places from carts and products; payments moves orders; nothing else reads payments).
+export const LAMBDA_FUNCTIONS: readonly LambdaFunctionDescription[] = [
+  { kind: 'http', id: 'users', routes: ['ANY /users/{proxy+}'], tables: ['users'], queues: {}, entry: lambdaEntry('users') },
+  { kind: 'http', id: 'catalog', routes: ['GET /products', 'GET /products/{id}', 'GET /categories', 'GET /health'], tables: ['products'], queues: {}, entry: lambdaEntry('catalog') },
+  { kind: 'http', id: 'cart', routes: ['ANY /cart', 'ANY /cart/{proxy+}'], tables: ['carts', 'products'], queues: {}, entry: lambdaEntry('cart') },
+  { kind: 'http', id: 'orders', routes: ['ANY /orders', 'ANY /orders/{proxy+}'], tables: ['orders', 'carts', 'products'], queues: { orders: 'send' }, entry: lambdaEntry('orders') },
+  { kind: 'http', id: 'payments', routes: ['ANY /payments', 'ANY /payments/{proxy+}'], tables: ['payments', 'orders'], queues: {}, entry: lambdaEntry('payments') },
+  { kind: 'queue-consumer', id: 'orders-consumer', source: 'orders', tables: ['orders'], queues: { orders: 'receive' }, entry: lambdaEntry('orders-consumer') },
+];
+
+/** The traditional model: one process serves every domain over PostgreSQL and fulfils orders in-process. */
+export const SERVER_RUNTIME = {
+  id: 'server',
+  domains: DOMAINS,
+  database: 'postgresql',
+  orderFulfilment: 'in-process',
+  entry: 'src/app/runtimes/server/main.ts',
+} as const;
+
+// ---------------------------------------------------------------- derived views
+
+export const HTTP_FUNCTIONS: readonly HttpFunctionDescription[] = LAMBDA_FUNCTIONS.filter((f): f is HttpFunctionDescription => f.kind === 'http');
+export const QUEUE_CONSUMERS: readonly QueueConsumerDescription[] = LAMBDA_FUNCTIONS.filter((f): f is QueueConsumerDescription => f.kind === 'queue-consumer');
+export const LAMBDA_FUNCTION_IDS: readonly LambdaFunctionId[] = LAMBDA_FUNCTIONS.map((f) => f.id);
+
+export function lambdaFunction(id: 'orders-consumer'): QueueConsumerDescription;
+export function lambdaFunction(id: Domain): HttpFunctionDescription;
+export function lambdaFunction(id: LambdaFunctionId): LambdaFunctionDescription;
+export function lambdaFunction(id: LambdaFunctionId): LambdaFunctionDescription {
+  const fn = LAMBDA_FUNCTIONS.find((f) => f.id === id);
+  if (!fn) throw new Error(`no Lambda function ${id} in the system description`);
+  return fn;
+}
+
+/** Every API route key with the function it is integrated with. */
+export const API_ROUTES: ReadonlyArray<{ routeKey: RouteKey; fn: Domain }> = HTTP_FUNCTIONS.flatMap((f) => f.routes.map((routeKey) => ({ routeKey, fn: f.id })));
+
+/** `orders-consumer` -> `orders_consumer`. */
+export type TerraformName<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}_${TerraformName<Tail>}` : S;
+export type LambdaTerraformName = TerraformName<LambdaFunctionId>;
+
+/** The Terraform-safe name of a function (resource addresses, construct ids, usage keys): dashes become underscores. */
+export const terraformName = <S extends string>(id: S): TerraformName<S> => id.replace(/-/g, '_') as TerraformName<S>;
+
+/** The function behind a Terraform name (`orders_consumer` -> `orders-consumer`), or undefined for any other name. */
+export function lambdaFunctionIdOf(name: string): LambdaFunctionId | undefined {
+  return LAMBDA_FUNCTION_IDS.find((id) => terraformName(id) === name || id === name);
+}
