@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import pg from 'pg';
+import { SERVER_RUNTIME } from '../../../architecture/system.js';
 import { JwtTokenService } from '../../adapters/jwt-tokens.js';
 import { resolveJwtSecret } from '../../adapters/jwt-secret.js';
 import { LocalPaymentProvider } from '../../adapters/local-payment-provider.js';
@@ -15,7 +16,6 @@ import { FulfilmentService } from '../../core/orders.js';
 import { systemClock } from '../../core/ports.js';
 import { createApp } from '../../http/app.js';
 import { RuntimeEnvironment } from '../../http/runtime-environment.js';
-import { SERVER_RUNTIME } from '../../../architecture/system.js';
 
 export interface RunningServer {
   url: string;
