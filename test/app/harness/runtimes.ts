@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { API_ROUTES } from '../../../src/architecture/system.js';
 import { createDynamoStore } from '../../../src/app/adapters/dynamodb/store.js';
 import { createPgStore } from '../../../src/app/adapters/postgres/store.js';
 import type { OrderRepository, PaymentRepository, ProductRepository } from '../../../src/app/core/ports.js';
@@ -188,14 +189,10 @@ export async function startServerRuntime(extraEnv: Record<string, string> = {}):
 }
 
 // ---------------------------------------------------------------- lambda runtime
-/** API Gateway HTTP API routes -> the function that owns them (mirrors the serverless stack). */
+/** The function whose API route covers the path (the system description's routes, as the serverless stack deploys them). */
 export function functionFor(p: string): Domain | undefined {
-  if (p === '/users' || p.startsWith('/users/')) return 'users';
-  if (p === '/products' || p.startsWith('/products/') || p === '/categories') return 'catalog';
-  if (p === '/cart' || p.startsWith('/cart/')) return 'cart';
-  if (p === '/orders' || p.startsWith('/orders/')) return 'orders';
-  if (p === '/payments' || p.startsWith('/payments/')) return 'payments';
-  return undefined;
+  const covers = (routeKey: string) => new RegExp(`^${routeKey.split(' ')[1]!.replace(/\{[a-z]+\+\}/g, '.+').replace(/\{[a-z]+\}/g, '[^/]+')}$`).test(p);
+  return API_ROUTES.find((r) => covers(r.routeKey))?.fn;
 }
 
 let requestCounter = 0;
@@ -264,7 +261,7 @@ export async function startLambdaRuntime(extraEnv: Record<string, string> = {}):
   };
   // API Gateway answers unrouted requests itself, without invoking a function.
   const notRouted = (): ApiResponse => ({ status: 404, headers: {}, body: { message: 'Not Found' }, text: '{"message":"Not Found"}' });
-  const route = (p: string): Domain | undefined => (p.split('?')[0] === '/health' ? 'users' : functionFor(p.split('?')[0]!));
+  const route = (p: string): Domain | undefined => functionFor(p.split('?')[0]!);
 
   const store = createDynamoStore(dynamo.doc, { products: dynamo.tables.TABLE_PRODUCTS, orders: dynamo.tables.TABLE_ORDERS, carts: dynamo.tables.TABLE_CARTS, payments: dynamo.tables.TABLE_PAYMENTS });
   return {
