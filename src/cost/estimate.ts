@@ -2,7 +2,8 @@ import type { Decimal } from '../pricing/money.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { DEFAULT_CURVE, findBreakEven, trafficGrid, type BreakEvenCrossing, type CurveRange, type TrafficModel } from './break-even.js';
 import { prepareStack, priceStack, priceStackTotal, type PreparedStack, type StackEstimate } from './engine.js';
-import { instancesFor, modelledUsage, scaleMeasuredUsage, usageFromMeasured, MODELLED, type CapacityModel, type MeasuredUsage } from './measured-usage.js';
+import { COST, type CostParameterId } from '../architecture/modelled-parameters.js';
+import { instancesFor, MODELLED_MIX_PARAMETERS, modelledUsage, scaleMeasuredUsage, usageFromMeasured, type CapacityModel, type MeasuredUsage } from './measured-usage.js';
 import { HANDLERS } from './resources/registry.js';
 import type { ResourceUsage } from './resources/types.js';
 import type { TerraformDocument } from './terraform.js';
@@ -44,6 +45,8 @@ export interface StackResult {
   costPerMillionRequests: Decimal | undefined;
   /** Total monthly cost at each level of EstimateResult.curveRequests. */
   curve: Decimal[] | undefined;
+  /** Registry parameters the headline estimate's usage came from where nothing was measured. */
+  modelledParameters: CostParameterId[];
 }
 
 export interface EstimateResult {
@@ -89,7 +92,8 @@ function perMillion(total: Decimal, requests: number | undefined): Decimal | und
 
 export function runEstimate(input: EstimateInput): EstimateResult {
   const notes: string[] = [];
-  const capacity = input.capacity ?? { requestsPerSecondPerInstance: (input.usage.kind === 'measured' ? input.usage.usage.requestsPerSecondPerInstance : undefined) ?? MODELLED.requestsPerSecondPerInstance };
+  const capacity = input.capacity ?? { requestsPerSecondPerInstance: (input.usage.kind === 'measured' ? input.usage.usage.requestsPerSecondPerInstance : undefined) ?? COST.requestsPerSecondPerInstance };
+  const capacityModelled = input.capacity === undefined && !(input.usage.kind === 'measured' && input.usage.usage.requestsPerSecondPerInstance);
   const options = { freeTier: input.freeTier };
   const prepared = input.stacks.map((s) => ({ stack: s, prepared: prepareStack(s.doc) }));
 
@@ -97,6 +101,7 @@ export function runEstimate(input: EstimateInput): EstimateResult {
   let baseline: number | undefined;
   let usageAt: (p: PreparedStack, doc: TerraformDocument, r: number) => UsageSet;
   let headlineUsage: (p: PreparedStack, doc: TerraformDocument) => UsageSet;
+  let workloadParameters: readonly CostParameterId[] = [];
   if (input.usage.kind === 'usage-file') {
     const set = input.usage.usage;
     const fileRequests = set.requestsPerMonth ?? apiRequestsIn(set);
@@ -108,12 +113,15 @@ export function runEstimate(input: EstimateInput): EstimateResult {
     headlineUsage = (p, doc) => (input.requestsPerMonth !== undefined && input.requestsPerMonth !== fileRequests ? usageAt(p, doc, input.requestsPerMonth) : described);
     if (fileRequests === undefined) notes.push(`${set.source} does not state its traffic (requests_per_month), so there is no cost per million requests and no cost curve`);
   } else {
-    const measured = input.usage.kind === 'measured' ? input.usage.usage : modelledUsage(input.requestsPerMonth ?? MODELLED.requestsPerMonth);
+    const measured = input.usage.kind === 'measured' ? input.usage.usage : modelledUsage(input.requestsPerMonth ?? COST.defaultRequestsPerMonth);
     baseline = input.requestsPerMonth ?? measured.requestsPerMonth;
     const atBaseline = baseline === measured.requestsPerMonth ? measured : scaleMeasuredUsage(measured, baseline);
     usageAt = (p, doc, r) => usageFromMeasured(scaleMeasuredUsage(measured, r), p, doc.resources, capacity);
     headlineUsage = (p, doc) => usageFromMeasured(atBaseline, p, doc.resources, capacity);
-    if (measured.kind === 'modelled') notes.push(`usage is modelled, not measured: ${measured.source}; pass --usage or --measured for real numbers`);
+    if (measured.kind === 'modelled') {
+      workloadParameters = MODELLED_MIX_PARAMETERS;
+      notes.push(`usage is modelled, not measured: ${measured.source}; pass --usage or --measured for real numbers`);
+    }
   }
   const curveRange = input.curve === false || baseline === undefined ? undefined : input.curve ?? DEFAULT_CURVE;
   const grid = curveRange ? trafficGrid(curveRange) : undefined;
@@ -149,6 +157,7 @@ export function runEstimate(input: EstimateInput): EstimateResult {
       requestsPerMonth: baseline,
       costPerMillionRequests: perMillion(estimate.totalMonthlyCost, baseline),
       curve: grid?.map((r) => model.costAt(r)),
+      modelledParameters: [...new Set([...workloadParameters, ...(usage.modelledParameters ?? []), ...(capacityModelled && asgBounds(p).length > 0 ? (['cost.requestsPerSecondPerInstance'] as const) : [])])],
     };
   });
   const trad = models.get('traditional');

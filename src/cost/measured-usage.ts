@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LAMBDA_FUNCTIONS, terraformName, type Domain, type LambdaTerraformName, type TableName } from '../architecture/system.js';
+import { COST, costId, type CostParameterId, type CostParameterName, type CostValues } from '../architecture/modelled-parameters.js';
+import { DOMAINS, LAMBDA_FUNCTIONS, terraformName } from '../architecture/system.js';
 import type { PreparedStack } from './engine.js';
 import { block, num, referencedAddress, str, type TerraformResource } from './terraform.js';
 import { BYTES_PER_GB, SECONDS_PER_MONTH } from './units.js';
@@ -109,54 +110,71 @@ export function extrapolateToMonth(window: MeasuredWindow, options: { requestsPe
   });
 }
 
+/** Lambda's SQS poller's receives in a month, whether or not messages arrive. */
+export const sqsPollerRequestsPerMonth = (): number => COST.sqsPollerReceivesPerMinute * (SECONDS_PER_MONTH / 60);
+
+/** The cost parameters modelledUsage reads, by the part of the usage they fill (for provenance). */
+export const MODELLED_WORKLOAD_PARAMETERS = {
+  lambda: ['cost.requestMix', 'cost.orderPlacementsPerOrdersRequest', 'cost.lambdaMeanDurationMs', 'cost.coldStartsPerInvocation', 'cost.lambdaInitMs', 'cost.logBytesPerInvocation'],
+  dynamoDb: ['cost.requestMix', 'cost.orderPlacementsPerOrdersRequest', 'cost.dynamoDbRequestUnitsPerRequest', 'cost.dynamoDbRequestUnitsPerOrderPlacement', 'cost.indexWriteMultiplier'],
+  sqs: ['cost.requestMix', 'cost.orderPlacementsPerOrdersRequest', 'cost.sqsRequestsPerMessage', 'cost.sqsPollerReceivesPerMinute'],
+  bytes: ['cost.bytesOutPerRequest', 'cost.bytesInPerRequest', 'cost.accessLogBytesPerRequest'],
+  capacity: ['cost.requestsPerSecondPerInstance'],
+} as const satisfies Record<string, readonly CostParameterId[]>;
+export const MODELLED_MIX_PARAMETERS: readonly CostParameterId[] = [...new Set(Object.values(MODELLED_WORKLOAD_PARAMETERS).flat())];
+
 /**
- * Modelled parameters used where nothing was measured. Each is named, documented, and
- * overridden by a measurement or a usage file; the breakdown labels estimates built on them.
+ * Per API request, the request units each table consumes across the mix: each function's share
+ * of requests times its units, then the order placements'; writes multiplied for the index.
  */
-export const MODELLED = {
-  /** Default API traffic for `archcompare estimate` without --requests-per-month. */
-  requestsPerMonth: 10_000_000,
-  /** A Node.js JSON API instance on t3.small at the 50% CPU target; replace with a bench measurement. */
-  requestsPerSecondPerInstance: 100,
-  /** HTTP keep-alive clients reuse connections: new ALB connections per request. */
-  requestsPerConnection: 10,
-  /** Seconds a client connection stays open (the ALB's idle timeout is 60 s). */
-  connectionSeconds: 60,
-  /** Lambda platform lines (START/END/REPORT, JSON format) plus one app line per invocation. */
-  logBytesPerInvocation: 1000,
-  /** Lambda's SQS poller: ~5 long polls of 20 s in parallel, ~15 ReceiveMessage calls a minute. */
-  sqsPollerRequestsPerMonth: 15 * 60 * 730,
-  /** Package installs at boot and AWS API calls through NAT, per instance-month. */
-  natGbPerInstanceMonth: 1,
-} as const;
+function modelledTableUnits(placementsPerRequest: number): MeasuredUsage['dynamoDb'] {
+  const sources: Array<[share: number, units: Partial<Record<string, { read: number; write: number }>>]> = [
+    ...DOMAINS.map((fn): [number, Partial<Record<string, { read: number; write: number }>>] => [COST.requestMix[fn], COST.dynamoDbRequestUnitsPerRequest[fn]]),
+    [placementsPerRequest, COST.dynamoDbRequestUnitsPerOrderPlacement],
+  ];
+  const tables = [...new Set(sources.flatMap(([, units]) => Object.keys(units)))];
+  return Object.fromEntries(
+    tables.map((table) => {
+      let read = 0;
+      let write = 0;
+      for (const [share, units] of sources) {
+        read += share * (units[table]?.read ?? 0);
+        write += share * (units[table]?.write ?? 0);
+      }
+      return [table, { readRequestUnitsPerRequest: read, writeRequestUnitsPerRequest: write * COST.indexWriteMultiplier }];
+    }),
+  );
+}
 
 /** The default e-commerce workload shape: a browse-heavy mix (modelled; a bench run replaces it). */
 export function modelledUsage(requestsPerMonth: number): MeasuredUsage {
   const r = requestsPerMonth;
-  const mix = { catalog: 0.55, cart: 0.2, users: 0.12, orders: 0.08, payments: 0.05 } as const satisfies Record<Domain, number>;
-  const durationMs = { catalog: 40, cart: 60, users: 120, orders: 90, payments: 80, orders_consumer: 50 } as const satisfies Record<LambdaTerraformName, number>;
-  const orderPlacements = r * mix.orders * 0.3;
-  const fn = (name: LambdaTerraformName, invocations: number) => ({ invocationsPerMonth: invocations, meanDurationMs: durationMs[name], coldStartsPerMonth: invocations * 0.002, meanInitMs: 350, logBytesPerInvocation: MODELLED.logBytesPerInvocation });
+  const mix = COST.requestMix;
+  // Placed orders become queue messages, each one consumer invocation.
+  const orderPlacements = r * (mix.orders ?? 0) * COST.orderPlacementsPerOrdersRequest;
+  const placementsPerRequest = orderPlacements / Math.max(r, 1);
+  const fn = (name: string, invocations: number) => ({
+    invocationsPerMonth: invocations,
+    meanDurationMs: COST.lambdaMeanDurationMs[name] ?? 0,
+    coldStartsPerMonth: invocations * COST.coldStartsPerInvocation,
+    meanInitMs: COST.lambdaInitMs,
+    logBytesPerInvocation: COST.logBytesPerInvocation,
+  });
   return MeasuredUsageSchema.parse({
     kind: 'modelled',
-    source: `modelled defaults (src/cost/measured-usage.ts: browse-heavy mix, ${requestsPerMonth} requests/month)`,
+    source: `modelled defaults (browse-heavy mix ${costId('requestMix')}, ${requestsPerMonth} requests/month)`,
     requestsPerMonth: r,
     // An HTTP function is invoked by its share of the mix, the queue consumer once per placed order.
-    lambda: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [terraformName(f.id), fn(terraformName(f.id), f.kind === 'http' ? r * mix[f.id] : orderPlacements)])),
-    // Per API request, across the mix; writes doubled for the gsi1 index every table carries.
-    dynamoDb: {
-      products: { readRequestUnitsPerRequest: mix.catalog * 1.5 + mix.cart * 0.5 + mix.orders * 0.5, writeRequestUnitsPerRequest: 0 },
-      carts: { readRequestUnitsPerRequest: mix.cart * 1 + mix.orders * 0.5, writeRequestUnitsPerRequest: (mix.cart * 0.6 + mix.orders * 0.3) * 2 },
-      users: { readRequestUnitsPerRequest: mix.users * 1, writeRequestUnitsPerRequest: mix.users * 0.2 * 2 },
-      orders: { readRequestUnitsPerRequest: mix.orders * 1 + mix.payments * 1 + (orderPlacements / Math.max(r, 1)) * 1, writeRequestUnitsPerRequest: (mix.orders * 0.5 + mix.payments * 1 + (orderPlacements / Math.max(r, 1)) * 2) * 2 },
-      payments: { readRequestUnitsPerRequest: mix.payments * 1, writeRequestUnitsPerRequest: mix.payments * 1 * 2 },
-    } satisfies Record<TableName, unknown>,
+    lambda: Object.fromEntries(
+      LAMBDA_FUNCTIONS.map((f) => [terraformName(f.id), fn(terraformName(f.id), f.kind === 'http' ? r * (mix[f.id] ?? 0) : orderPlacements)]),
+    ),
+    dynamoDb: modelledTableUnits(placementsPerRequest),
     // Send + receive + delete per placed order, plus the poller's empty receives.
-    sqs: { orders: { requestsPerRequest: (orderPlacements / Math.max(r, 1)) * 3, fixedRequestsPerMonth: MODELLED.sqsPollerRequestsPerMonth } },
-    bytesOutPerRequest: 2048,
-    bytesInPerRequest: 512,
-    accessLogBytesPerRequest: 150,
-    requestsPerSecondPerInstance: MODELLED.requestsPerSecondPerInstance,
+    sqs: { orders: { requestsPerRequest: placementsPerRequest * COST.sqsRequestsPerMessage, fixedRequestsPerMonth: sqsPollerRequestsPerMonth() } },
+    bytesOutPerRequest: COST.bytesOutPerRequest,
+    bytesInPerRequest: COST.bytesInPerRequest,
+    accessLogBytesPerRequest: COST.accessLogBytesPerRequest,
+    requestsPerSecondPerInstance: COST.requestsPerSecondPerInstance,
   });
 }
 
@@ -225,6 +243,12 @@ export function usageFromMeasured(measured: MeasuredUsage, prepared: PreparedSta
   const lambdaLogs = logGroupSources(prepared);
   const accessLogs = accessLogGroups(stageResources);
   let instancesTotal = 0;
+  const used = new Set<CostParameterId>();
+  /** A registry value, recorded as used: the breakdown's provenance lists what filled the gaps. */
+  const modelled = <K extends CostParameterName>(name: K): CostValues[K] => {
+    used.add(costId(name));
+    return COST[name];
+  };
   for (const { resource, typed } of prepared.priced) {
     const a = resource.address;
     switch (resource.type) {
@@ -252,7 +276,7 @@ export function usageFromMeasured(measured: MeasuredUsage, prepared: PreparedSta
         let bytes = 0;
         if (source?.kind === 'lambda') {
           const m = measured.lambda[source.fn];
-          if (m) bytes = m.invocationsPerMonth * (m.logBytesPerInvocation ?? MODELLED.logBytesPerInvocation);
+          if (m) bytes = m.invocationsPerMonth * (m.logBytesPerInvocation ?? modelled('logBytesPerInvocation'));
         } else if (accessLogs.has(a)) bytes = r * measured.accessLogBytesPerRequest;
         const ingested = bytes / BYTES_PER_GB;
         const retentionDays = num(resource.values, 'retention_in_days') ?? 0;
@@ -270,10 +294,10 @@ export function usageFromMeasured(measured: MeasuredUsage, prepared: PreparedSta
       }
       case 'aws_lb':
       case 'aws_alb': {
-        const newConnections = rps / MODELLED.requestsPerConnection;
+        const newConnections = rps / modelled('requestsPerConnection');
         byAddress.set(a, {
           new_connections: newConnections,
-          active_connections: newConnections * MODELLED.connectionSeconds,
+          active_connections: newConnections * modelled('connectionSeconds'),
           processed_bytes_gb: (rps * (measured.bytesInPerRequest + measured.bytesOutPerRequest) * 3600) / BYTES_PER_GB,
           rule_evaluations: 0,
         });
@@ -288,9 +312,9 @@ export function usageFromMeasured(measured: MeasuredUsage, prepared: PreparedSta
   }
   const nats = prepared.priced.filter((p) => p.resource.type === 'aws_nat_gateway');
   for (const nat of nats) {
-    const gb = measured.natGbPerMonth > 0 ? measured.natGbPerMonth : instancesTotal * MODELLED.natGbPerInstanceMonth;
+    const gb = measured.natGbPerMonth > 0 ? measured.natGbPerMonth : instancesTotal * modelled('natGbPerInstanceMonth');
     byAddress.set(nat.resource.address, { monthly_data_processed_gb: gb / nats.length });
   }
   byAddress.set('aws_data_transfer.internet', { monthly_outbound_internet_gb: (r * measured.bytesOutPerRequest) / BYTES_PER_GB });
-  return { source: measured.source, kind: measured.kind, requestsPerMonth: r, byAddress, byType: new Map() };
+  return { source: measured.source, kind: measured.kind, requestsPerMonth: r, byAddress, byType: new Map(), modelledParameters: [...used] };
 }

@@ -1,5 +1,6 @@
 import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
-import { extrapolateToMonth, modelledUsage, MODELLED, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from './measured-usage.js';
+import { COST, type CostParameterId } from '../architecture/modelled-parameters.js';
+import { extrapolateToMonth, MODELLED_WORKLOAD_PARAMETERS, modelledUsage, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from './measured-usage.js';
 import { block, num, str, type TerraformDocument, type TerraformResource } from './terraform.js';
 import { SECONDS_PER_MONTH } from './units.js';
 
@@ -8,16 +9,9 @@ import { SECONDS_PER_MONTH } from './units.js';
  * compare): the measured window's totals from the result and from the target's
  * CloudWatch-shaped datapoints (Lambda invocations and duration, INIT time, DynamoDB consumed
  * capacity, SQS messages, ASG instances), extrapolated with the engine's own extrapolateToMonth.
- * What a bench run cannot see (bytes on the wire, access-log size) is a named modelled parameter.
+ * What a bench run cannot see (bytes on the wire, access-log size) is a registry parameter
+ * (src/architecture/modelled-parameters.ts), and ModelUsage says which ones were used.
  */
-export const REPORT_MODELLED = {
-  /** Response bytes per API request: the cost engine's modelled default (src/cost/measured-usage.ts modelledUsage). */
-  bytesOutPerRequest: 2048,
-  bytesInPerRequest: 512,
-  /** API Gateway access-log line per request (the stack's JSON access-log format). */
-  accessLogBytesPerRequest: 150,
-} as const;
-
 /**
  * A period whose machine CPU averaged this much (percent of all cores) was saturated: local Lambda
  * durations then include waiting for a shared core, which AWS, giving each environment its own
@@ -36,8 +30,15 @@ export interface ModelUsage {
   usage: MeasuredUsage;
   /** The measured request rate (requests / wall seconds of the measured phases). */
   requestsPerSecond: number;
-  /** Which parts came from modelled parameters instead of the run. */
+  /** Which parts came from modelled parameters instead of the run, in words naming the parameter ids. */
   modelled: string[];
+  /** The registry parameters behind `modelled`. */
+  modelledParameters: CostParameterId[];
+  /**
+   * Whether the priced resource usage (Lambda invocations and durations, or instances in service)
+   * came from the run's metrics datapoints or, with none in the run, from modelled parameters.
+   */
+  resourceUsage: 'measured' | 'modelled';
   /** requestsPerSecondPerInstance derived from the run, when the datapoints allow it. */
   derivedInstanceCapacity?: { value: number; source: string };
 }
@@ -129,15 +130,16 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
   const requests = result.totals.requests;
   const dps = inWindow(result, result.scalingTimeline.datapoints);
   const modelled: string[] = [
-    `bytes per request (${REPORT_MODELLED.bytesOutPerRequest} out, ${REPORT_MODELLED.bytesInPerRequest} in) and access-log bytes (${REPORT_MODELLED.accessLogBytesPerRequest}/request): src/cost/usage-from-results.ts REPORT_MODELLED`,
+    `bytes per request (${COST.bytesOutPerRequest} out, ${COST.bytesInPerRequest} in) and access-log bytes (${COST.accessLogBytesPerRequest}/request): ${MODELLED_WORKLOAD_PARAMETERS.bytes.join(', ')}`,
   ];
+  const parameters = new Set<CostParameterId>(MODELLED_WORKLOAD_PARAMETERS.bytes);
   const window: MeasuredWindow = {
     source,
     windowSeconds,
     requests,
-    bytesOut: requests * REPORT_MODELLED.bytesOutPerRequest,
-    bytesIn: requests * REPORT_MODELLED.bytesInPerRequest,
-    accessLogBytes: requests * REPORT_MODELLED.accessLogBytesPerRequest,
+    bytesOut: requests * COST.bytesOutPerRequest,
+    bytesIn: requests * COST.bytesInPerRequest,
+    accessLogBytes: requests * COST.accessLogBytesPerRequest,
   };
   let derivedInstanceCapacity: ModelUsage['derivedInstanceCapacity'];
   if (result.model === 'serverless') {
@@ -176,7 +178,7 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
           },
         ]),
       );
-    } else modelled.push('Lambda invocations and durations: no AWS/Lambda datapoints in the run, modelled mix (src/cost/measured-usage.ts modelledUsage)');
+    } else modelled.push(`Lambda invocations and durations: no AWS/Lambda datapoints in the run, modelled mix (${MODELLED_WORKLOAD_PARAMETERS.lambda.join(', ')})`);
     const table = physicalNameMatcher(doc, 'aws_dynamodb_table', 'name');
     const rcu = sumBy(dps, 'ConsumedReadCapacityUnits', 'TableName', table);
     const wcu = sumBy(dps, 'ConsumedWriteCapacityUnits', 'TableName', table);
@@ -191,7 +193,7 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
   } else {
     const inService = dps.filter((d) => d.metric === 'GroupInServiceInstances').map((d) => d.value);
     if (inService.length) window.instances = { average: inService.reduce((a, b) => a + b, 0) / inService.length, peak: Math.max(...inService) };
-    else modelled.push('instance count: no GroupInServiceInstances datapoints, sized by the capacity model');
+    else modelled.push(`instance count: no GroupInServiceInstances datapoints, sized by the capacity model (${MODELLED_WORKLOAD_PARAMETERS.capacity.join(', ')} unless the run derives it)`);
     const capacity = instanceCapacity(result, dps, doc);
     if (capacity !== undefined) {
       window.requestsPerSecondPerInstance = capacity;
@@ -203,8 +205,19 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
     // Fill the unmeasured parts from the engine's modelled mix at the measured traffic.
     const m = modelledUsage(usage.requestsPerMonth);
     usage = { ...usage, lambda: m.lambda, dynamoDb: window.dynamoDb ? usage.dynamoDb : m.dynamoDb, sqs: window.sqs ? usage.sqs : m.sqs };
+    const filled: Array<keyof typeof MODELLED_WORKLOAD_PARAMETERS> = ['lambda', ...(window.dynamoDb ? [] : ['dynamoDb' as const]), ...(window.sqs ? [] : ['sqs' as const])];
+    for (const id of filled.flatMap((part) => MODELLED_WORKLOAD_PARAMETERS[part])) parameters.add(id);
   }
-  return { window, usage, requestsPerSecond: windowSeconds > 0 ? requests / windowSeconds : 0, modelled, ...(derivedInstanceCapacity ? { derivedInstanceCapacity } : {}) };
+  const resourceUsage = (result.model === 'serverless' ? window.lambda : window.instances) ? 'measured' : 'modelled';
+  return {
+    window,
+    usage,
+    requestsPerSecond: windowSeconds > 0 ? requests / windowSeconds : 0,
+    modelled,
+    modelledParameters: [...parameters],
+    resourceUsage,
+    ...(derivedInstanceCapacity ? { derivedInstanceCapacity } : {}),
+  };
 }
 
 /**
@@ -227,4 +240,3 @@ export function comparisonUsage(traditional: ModelUsage, serverless: ModelUsage)
   };
 }
 
-export { MODELLED as COST_MODELLED };

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { CostParameterId } from '../architecture/modelled-parameters.js';
 import { UserError } from '../errors.js';
 import { HANDLERS, USAGE_ONLY_TYPES } from './resources/registry.js';
 import type { ResourceUsage } from './resources/types.js';
@@ -19,6 +20,8 @@ export interface UsageSet {
   requestsPerMonth: number | undefined;
   byAddress: ReadonlyMap<string, ResourceUsage>;
   byType: ReadonlyMap<string, ResourceUsage>;
+  /** Registry parameters the usage was filled in with where nothing was measured (none for a usage file). */
+  modelledParameters?: readonly CostParameterId[];
 }
 
 export function usageFor(set: UsageSet, address: string, type: string): ResourceUsage {

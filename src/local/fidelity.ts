@@ -1,13 +1,14 @@
 import os from 'node:os';
 import { z } from 'zod';
-import defaultsDocument from './fidelity-defaults.json' with { type: 'json' };
+import { LOCAL_PARAMETERS, type ModelledParameter } from '../architecture/modelled-parameters.js';
 import { UserError, zodUserError } from '../errors.js';
 import { readDataFile } from '../files.js';
 
 /**
  * The modelled numbers of the local target (what one machine cannot do like AWS), validated with zod.
- * Defaults and their public sources live in fidelity-defaults.json; a user file of { name: value }
- * overrides any of them. Delays marked `scaled` are divided by the time scale at use.
+ * Defaults and their public sources are the `local` family of the modelled-parameter registry
+ * (src/architecture/modelled-parameters.json); a user file of { name: value } overrides any of
+ * them. Delays marked `scaled` are divided by the time scale at use.
  */
 
 const seconds = z.number().min(0).max(86_400);
@@ -47,23 +48,9 @@ export const FidelityValuesSchema = z
 export type FidelityValues = z.infer<typeof FidelityValuesSchema>;
 export type FidelityName = keyof FidelityValues;
 
-export interface FidelityParameterDoc {
-  value: unknown;
-  unit: string;
-  scaled: boolean;
-  models: string;
-  source: string;
-}
+export type FidelityParameterDoc = ModelledParameter & { scaled: boolean };
 
-const DocumentSchema = z.object({
-  $comment: z.string().optional(),
-  parameters: z.record(z.string(), z.object({ value: z.unknown(), unit: z.string(), scaled: z.boolean(), models: z.string(), source: z.string() }).strict()),
-});
-
-export const FIDELITY_DOCS: Record<FidelityName, FidelityParameterDoc> = (() => {
-  const doc = DocumentSchema.parse(defaultsDocument);
-  return doc.parameters as Record<FidelityName, FidelityParameterDoc>;
-})();
+export const FIDELITY_DOCS = LOCAL_PARAMETERS as Readonly<Record<FidelityName, FidelityParameterDoc>>;
 
 export const DEFAULT_FIDELITY: FidelityValues = FidelityValuesSchema.parse(
   Object.fromEntries(Object.entries(FIDELITY_DOCS).map(([k, d]) => [k, d.value])),
@@ -72,7 +59,7 @@ export const DEFAULT_FIDELITY: FidelityValues = FidelityValuesSchema.parse(
 /** Defaults merged with a user's overrides (field names checked strictly, so a typo is an error). */
 export function resolveFidelity(overrides: unknown, source = 'fidelity overrides'): FidelityValues {
   const partial = FidelityValuesSchema.partial().safeParse(overrides ?? {});
-  if (!partial.success) throw zodUserError(partial.error, source, `use the parameter names and units of src/local/fidelity-defaults.json`);
+  if (!partial.success) throw zodUserError(partial.error, source, `use the parameter names and units of the local parameters in modelled-parameters.json (src/architecture/)`);
   const merged = FidelityValuesSchema.safeParse({ ...DEFAULT_FIDELITY, ...partial.data });
   if (!merged.success) throw zodUserError(merged.error, source, 'fix the value to the documented unit and range');
   return merged.data;

@@ -2,9 +2,9 @@ import type { BenchResult, MetricDatapoint, PhaseResult, RequestStats } from '..
 import { DEFAULT_CURVE } from '../cost/break-even.js';
 import type { CostLine } from '../cost/engine.js';
 import { runEstimate, type EstimateResult, type StackResult } from '../cost/estimate.js';
-import { MODELLED } from '../cost/measured-usage.js';
 import type { TerraformDocument } from '../cost/terraform.js';
 import { SECONDS_PER_MONTH } from '../cost/units.js';
+import { formatParameterValue, LOCAL_PARAMETERS, modelledParameter, MODELLED_PARAMETERS, type CostParameterId, type ModelledParameter } from '../architecture/modelled-parameters.js';
 import { UserError } from '../errors.js';
 import { Decimal } from '../pricing/money.js';
 import type { PriceBook } from '../pricing/price-book.js';
@@ -19,10 +19,11 @@ import {
   type Figure,
   type LatencyPhase,
   type Percentiles,
+  type ModelledParameterEntry,
   type Report,
   type ReportModel,
 } from './model.js';
-import { comparisonUsage, measuredPhases, measuredWindowSeconds, REPORT_MODELLED, SATURATED_MACHINE_CPU_PERCENT, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
+import { comparisonUsage, measuredPhases, measuredWindowSeconds, SATURATED_MACHINE_CPU_PERCENT, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
 
 /**
  * buildReport: results + stacks + prices + effort weights → the report model. Pure (no I/O, no
@@ -212,26 +213,48 @@ export function machineBoundPhases(result: BenchResult): string[] {
     .map((p) => p.name);
 }
 
-export function buildReport(inputs: ReportInputs): Report {
-  checkComparable(inputs.results);
+/** The two runs as the report reads them: results, their files, and the usage each implies for pricing. */
+interface Runs {
+  results: Record<ReportModel, BenchResult>;
+  files: Record<ReportModel, string>;
+  usage: Record<ReportModel, ModelUsage>;
+}
+
+function readRuns(inputs: ReportInputs): Runs {
   const results = { traditional: inputs.results.traditional.result, serverless: inputs.results.serverless.result };
   const files = { traditional: inputs.results.traditional.file, serverless: inputs.results.serverless.file };
   const usage = Object.fromEntries(MODELS.map((m) => [m, usageFromResult(results[m], inputs.stacks[m].doc, files[m])])) as Record<ReportModel, ModelUsage>;
+  return { results, files, usage };
+}
+
+/** "cost.bytesOutPerRequest (<its public source>)": a modelled figure's one hop to the registry. */
+function parameterSource(id: CostParameterId): string {
+  return `${id} (${modelledParameter(id).source})`;
+}
+
+interface Costs {
+  section: Report['cost'];
+  /** The estimate at the measured rate, unrounded (the verdict compares and adds its totals). */
+  headline: EstimateResult;
+  requestsPerMonth: number;
+}
+
+function costSection(inputs: ReportInputs, runs: Runs): Costs {
+  const { files, usage } = runs;
   const measuredUsage = comparisonUsage(usage.traditional, usage.serverless);
   const stacks = MODELS.map((m) => ({ name: m, source: inputs.stacks[m].source, doc: inputs.stacks[m].doc }));
   const freeTier = inputs.freeTier ?? false;
   const base = { stacks, book: inputs.prices.book, usage: { kind: 'measured' as const, usage: measuredUsage }, freeTier };
   const headline = runEstimate({ ...base, curve: REPORT_CURVE });
-  const measuredRequests = measuredUsage.requestsPerMonth;
+  const requestsPerMonth = measuredUsage.requestsPerMonth;
   const levels: CostLevel[] = [
-    { label: 'measured rate', estimate: headline, requests: measuredRequests },
-    ...[10, 100].map((k) => ({ label: `${k}x`, requests: measuredRequests * k, estimate: runEstimate({ ...base, requestsPerMonth: measuredRequests * k, curve: false }) })),
+    { label: 'measured rate', estimate: headline, requests: requestsPerMonth },
+    ...[10, 100].map((k) => ({ label: `${k}x`, requests: requestsPerMonth * k, estimate: runEstimate({ ...base, requestsPerMonth: requestsPerMonth * k, curve: false }) })),
   ].map(({ label, estimate, requests }) => {
     const t = stackOf(estimate, 'traditional').estimate.totalMonthlyCost;
     const s = stackOf(estimate, 'serverless').estimate.totalMonthlyCost;
     return { label, requestsPerMonth: Math.round(requests), averageRps: round(requests / SECONDS_PER_MONTH, 2), traditional: t.toFixed(2), serverless: s.toFixed(2), cheaper: t.eq(s) ? 'tie' : t.lt(s) ? 'traditional' : 'serverless' };
   });
-  const pricingSource = `${inputs.prices.file} (prices as of ${inputs.prices.header.pricesAsOf})`;
   const breakEven: BreakEven[] = (headline.breakEven ?? []).map((b) => ({
     requestsPerMonth: b.requestsPerMonth,
     averageRps: round(b.requestsPerMonth / SECONDS_PER_MONTH, 3),
@@ -247,15 +270,36 @@ export function buildReport(inputs: ReportInputs): Report {
       costPerMillionRequests: s.costPerMillionRequests ? s.costPerMillionRequests.toDecimalPlaces(4).toFixed() : null,
       topComponents: topComponents(s),
       usageSource: files[m],
+      usageBasis: usage[m].resourceUsage,
       modelledUsage: usage[m].modelled,
     };
   };
   const derived = usage.traditional.derivedInstanceCapacity;
   const capacityModel: Figure = derived
     ? { value: derived.value, unit: 'requests/s per instance at the target CPU', basis: 'measured', source: derived.source }
-    : { value: headline.capacity.requestsPerSecondPerInstance, unit: 'requests/s per instance at the target CPU', basis: 'modelled', source: 'src/cost/measured-usage.ts MODELLED.requestsPerSecondPerInstance' };
+    : { value: headline.capacity.requestsPerSecondPerInstance, unit: 'requests/s per instance at the target CPU', basis: 'modelled', source: parameterSource('cost.requestsPerSecondPerInstance') };
+  const section: Report['cost'] = {
+    currency: 'USD',
+    region: headline.region,
+    pricing: { snapshot: inputs.prices.file, pricesAsOf: inputs.prices.header.pricesAsOf, ageDays: inputs.prices.ageDays },
+    freeTier,
+    measuredRequestsPerMonth: { value: Math.round(requestsPerMonth), unit: 'requests/month', basis: 'measured', source: `mean of the measured rates (${round(usage.traditional.requestsPerSecond, 2)} and ${round(usage.serverless.requestsPerSecond, 2)} req/s in ${files.traditional} and ${files.serverless}) held for 730 h` },
+    levels,
+    traditional: modelCost('traditional'),
+    serverless: modelCost('serverless'),
+    curve: {
+      requestsPerMonth: headline.curveRequests ?? [],
+      traditional: (stackOf(headline, 'traditional').curve ?? []).map((d) => d.toFixed(2)),
+      serverless: (stackOf(headline, 'serverless').curve ?? []).map((d) => d.toFixed(2)),
+    },
+    breakEven,
+    capacityModel,
+    notes: headline.notes,
+  };
+  return { section, headline, requestsPerMonth };
+}
 
-  // Latency
+function latencySection({ results, files }: Runs): Report['latency'] {
   const corrected = { traditional: distorted(results.traditional), serverless: distorted(results.serverless) };
   const start = Date.parse(results.traditional.startedAt);
   const phaseNames = [...new Set(MODELS.flatMap((m) => measuredPhases(results[m]).map((p) => p.name)))];
@@ -273,156 +317,199 @@ export function buildReport(inputs: ReportInputs): Report {
     };
     return { name, targetRate: formatRate(rate), highlighted, fromS: round((Date.parse(ref.startedAt) - start) / 1000, 1), toS: round((Date.parse(ref.endedAt) - start) / 1000, 1), traditional: of('traditional'), serverless: of('serverless') };
   });
-  const overall = { traditional: percentiles(results.traditional.totals, corrected.traditional), serverless: percentiles(results.serverless.totals, corrected.serverless) };
-  const latencyField = (m: ReportModel) => `${files[m]} totals.${corrected[m] ? 'correctedLatencyMs' : 'latencyMs'}.p95`;
+  return {
+    overall: { traditional: percentiles(results.traditional.totals, corrected.traditional), serverless: percentiles(results.serverless.totals, corrected.serverless) },
+    phases,
+    p95Series: alignSeries(results, (p) => (p.completedRps > 0 ? p.p95Ms : null)),
+    source: `${files.traditional} and ${files.serverless}: phases[].totals, series[].p95Ms (HDR histograms)`,
+  };
+}
 
-  // Effort
-  const effort = Object.fromEntries(MODELS.map((m) => [m, assessEffort(inputs.stacks[m].doc, inputs.effort.weights, inputs.stacks[m].source)])) as Record<ReportModel, ReturnType<typeof assessEffort>>;
+function coldStartSection({ results, files }: Runs): Report['coldStarts'] {
+  return {
+    traditional: coldStarts(results.traditional),
+    serverless: coldStarts(results.serverless),
+    series: alignSeries(results, (p) => p.coldStarts),
+    source: `x-archcompare-cold-start / x-archcompare-init-ms response headers: ${files.traditional}, ${files.serverless} totals.coldStarts`,
+  };
+}
 
-  // Scaling and cold starts
-  const scalingOf = { traditional: scaling(results.traditional, files.traditional), serverless: scaling(results.serverless, files.serverless) };
-  const cold = { traditional: coldStarts(results.traditional), serverless: coldStarts(results.serverless) };
+function scalingSection({ results, files }: Runs): Report['scaling'] {
+  const demand = results.traditional.series;
+  return {
+    traditional: scaling(results.traditional, files.traditional),
+    serverless: scaling(results.serverless, files.serverless),
+    demand: { t: demand.map((p) => p.t), rps: demand.map((p) => p.targetRps) },
+  };
+}
 
-  // Verdict
-  const costFigure = (m: ReportModel): Figure => ({ value: stackOf(headline, m).estimate.totalMonthlyCost.toDecimalPlaces(2).toNumber(), unit: 'USD/month', basis: 'priced', source: `${pricingSource} x usage measured in ${files[m]}` });
-  const reliability = (m: ReportModel): Figure => ({ value: scalingOf[m].errorRatePct, unit: '% of requests failed (5xx, 429, connection errors, timeouts)', basis: 'measured', source: `${files[m]} totals (serverErrors + throttled + connectionErrors + timeouts) / requests` });
-  const criteria: Criterion[] = [
-    compare('cost', 'Monthly AWS cost at the measured rate', costFigure('traditional'), costFigure('serverless'), { relative: 0.1, absolute: 1 }, (w, l, pct) => `${w} costs ${pct}% less than ${l} at the measured rate`),
-    compare(
-      'latency',
-      'p95 latency over the measured phases',
-      { value: overall.traditional.p95, unit: 'ms', basis: 'measured', source: latencyField('traditional') },
-      { value: overall.serverless.p95, unit: 'ms', basis: 'measured', source: latencyField('serverless') },
-      { relative: 0.1, absolute: 2 },
-      (w, l, pct) => `${w}'s p95 is ${pct}% lower than ${l}'s`,
-    ),
-    compare('reliability', 'Failed requests', reliability('traditional'), reliability('serverless'), { relative: 0.1, absolute: 0.1 }, (w, l) => `${w} failed fewer requests (${scalingOf[w].errorRatePct}% vs ${scalingOf[l].errorRatePct}%)`),
-    compare(
-      'effort',
-      'Operational effort',
-      { value: effort.traditional.hoursPerMonth, unit: 'hours/month', basis: 'modelled', source: `${inputs.effort.source} x ${inputs.stacks.traditional.source}` },
-      { value: effort.serverless.hoursPerMonth, unit: 'hours/month', basis: 'modelled', source: `${inputs.effort.source} x ${inputs.stacks.serverless.source}` },
-      { relative: 0.1, absolute: 0.5 },
-      (w, l, pct) => `${w} needs ${pct}% fewer engineer-hours a month than ${l}`,
-    ),
+function effortSection(inputs: ReportInputs): Report['effort'] {
+  const of = (m: ReportModel) => assessEffort(inputs.stacks[m].doc, inputs.effort.weights, inputs.stacks[m].source);
+  return {
+    weightsSource: inputs.effort.source,
+    hoursPerPoint: inputs.effort.weights.hoursPerPoint,
+    engineerHourlyRateUsd: inputs.effort.weights.engineerHourlyRateUsd,
+    traditional: of('traditional'),
+    serverless: of('serverless'),
+  };
+}
+
+interface Sections {
+  costs: Costs;
+  latency: Report['latency'];
+  scaling: Report['scaling'];
+  effort: Report['effort'];
+}
+
+/** A model's monthly AWS cost: priced from its measured usage, or labelled modelled when the run had no metrics to measure it. */
+function costFigure(m: ReportModel, inputs: ReportInputs, { files, usage }: Runs, headline: EstimateResult): Figure {
+  const pricing = `${inputs.prices.file} (prices as of ${inputs.prices.header.pricesAsOf})`;
+  const value = stackOf(headline, m).estimate.totalMonthlyCost.toDecimalPlaces(2).toNumber();
+  if (usage[m].resourceUsage === 'measured') return { value, unit: 'USD/month', basis: 'priced', source: `${pricing} x usage measured in ${files[m]}` };
+  return { value, unit: 'USD/month', basis: 'modelled', source: `${pricing} x modelled usage (no metrics datapoints in ${files[m]}: ${usage[m].modelledParameters.join(', ')})` };
+}
+
+function criteriaOf(inputs: ReportInputs, runs: Runs, { costs, latency, scaling, effort }: Sections): Criterion[] {
+  const { files } = runs;
+  const latencyFigure = (m: ReportModel): Figure => ({ value: latency.overall[m].p95, unit: 'ms', basis: 'measured', source: `${files[m]} totals.${latency.overall[m].corrected ? 'correctedLatencyMs' : 'latencyMs'}.p95` });
+  const reliability = (m: ReportModel): Figure => ({ value: scaling[m].errorRatePct, unit: '% of requests failed (5xx, 429, connection errors, timeouts)', basis: 'measured', source: `${files[m]} totals (serverErrors + throttled + connectionErrors + timeouts) / requests` });
+  const effortFigure = (m: ReportModel): Figure => ({ value: effort[m].hoursPerMonth, unit: 'hours/month', basis: 'modelled', source: `${inputs.effort.source} x ${inputs.stacks[m].source}` });
+  const cost = (m: ReportModel) => costFigure(m, inputs, runs, costs.headline);
+  return [
+    compare('cost', 'Monthly AWS cost at the measured rate', cost('traditional'), cost('serverless'), { relative: 0.1, absolute: 1 }, (w, l, pct) => `${w} costs ${pct}% less than ${l} at the measured rate`),
+    compare('latency', 'p95 latency over the measured phases', latencyFigure('traditional'), latencyFigure('serverless'), { relative: 0.1, absolute: 2 }, (w, l, pct) => `${w}'s p95 is ${pct}% lower than ${l}'s`),
+    compare('reliability', 'Failed requests', reliability('traditional'), reliability('serverless'), { relative: 0.1, absolute: 0.1 }, (w, l) => `${w} failed fewer requests (${scaling[w].errorRatePct}% vs ${scaling[l].errorRatePct}%)`),
+    compare('effort', 'Operational effort', effortFigure('traditional'), effortFigure('serverless'), { relative: 0.1, absolute: 0.5 }, (w, l, pct) => `${w} needs ${pct}% fewer engineer-hours a month than ${l}`),
   ];
+}
+
+/** Under what traffic the cost ranking flips (from the break-even search), or why it does not. */
+function flipText({ section, requestsPerMonth }: Costs): string {
+  const measuredCheaper = section.levels[0]!.cheaper;
+  const above = section.breakEven.find((b) => b.requestsPerMonth > requestsPerMonth);
+  const below = [...section.breakEven].reverse().find((b) => b.requestsPerMonth <= requestsPerMonth);
+  const curveRange = `${formatRequests(DEFAULT_CURVE.from)}–${formatRequests(DEFAULT_CURVE.to)} requests/month`;
+  if (above) return `Above ${formatRequests(above.requestsPerMonth)} requests/month (~${above.averageRps} req/s on average, ${round(above.requestsPerMonth / Math.max(requestsPerMonth, 1), 1)}x the measured rate) ${above.cheaperAbove} becomes cheaper (${usd(above.traditionalMonthly)} vs ${usd(above.serverlessMonthly)} a month).`;
+  if (below) return `Below ${formatRequests(below.requestsPerMonth)} requests/month (~${below.averageRps} req/s) ${below.cheaperAbove === 'traditional' ? 'serverless' : 'traditional'} would be cheaper; from there up to ${formatRequests(DEFAULT_CURVE.to)} ${below.cheaperAbove} stays cheaper.`;
+  return `No cost crossing in ${curveRange}: ${measuredCheaper === 'tie' ? 'both cost the same' : `${measuredCheaper} stays cheaper`} across that range.`;
+}
+
+function verdictOf(inputs: ReportInputs, runs: Runs, sections: Sections): Report['verdict'] {
+  const criteria = criteriaOf(inputs, runs, sections);
   const wins = { traditional: criteria.filter((c) => c.winner === 'traditional').length, serverless: criteria.filter((c) => c.winner === 'serverless').length };
   const costWinner = criteria[0]!.winner;
   const winner: ReportModel | 'tie' = wins.traditional > wins.serverless ? 'traditional' : wins.serverless > wins.traditional ? 'serverless' : costWinner;
-  const profile = results.traditional.profile;
-  const headlineText =
+  const profile = runs.results.traditional.profile;
+  const headline =
     winner === 'tie'
       ? `No clear winner for '${profile.name}': ${wins.traditional}–${wins.serverless} on the criteria and a tie on cost`
       : `${winner} wins for '${profile.name}': better on ${wins[winner]} of ${criteria.length} criteria${wins.traditional === wins.serverless ? ' (tie broken by cost)' : ''}`;
-
-  // Under what traffic the cost ranking flips.
-  const measuredCheaper = levels[0]!.cheaper;
-  const above = breakEven.find((b) => b.requestsPerMonth > measuredRequests);
-  const below = [...breakEven].reverse().find((b) => b.requestsPerMonth <= measuredRequests);
-  const curveRange = `${formatRequests(DEFAULT_CURVE.from)}–${formatRequests(DEFAULT_CURVE.to)} requests/month`;
-  let flip: string;
-  if (above) flip = `Above ${formatRequests(above.requestsPerMonth)} requests/month (~${above.averageRps} req/s on average, ${round(above.requestsPerMonth / Math.max(measuredRequests, 1), 1)}x the measured rate) ${above.cheaperAbove} becomes cheaper (${usd(above.traditionalMonthly)} vs ${usd(above.serverlessMonthly)} a month).`;
-  else if (below) flip = `Below ${formatRequests(below.requestsPerMonth)} requests/month (~${below.averageRps} req/s) ${below.cheaperAbove === 'traditional' ? 'serverless' : 'traditional'} would be cheaper; from there up to ${formatRequests(DEFAULT_CURVE.to)} ${below.cheaperAbove} stays cheaper.`;
-  else flip = `No cost crossing in ${curveRange}: ${measuredCheaper === 'tie' ? 'both cost the same' : `${measuredCheaper} stays cheaper`} across that range.`;
   const reasons = criteria.map((c) => c.reason);
-  const tco = (m: ReportModel) => new Decimal(stackOf(headline, m).estimate.totalMonthlyCost).plus(effort[m].monthlyCost);
-  reasons.push(
-    `With effort priced at $${inputs.effort.weights.engineerHourlyRateUsd}/hour (modelled), the monthly total is ${usd(tco('traditional'))} traditional vs ${usd(tco('serverless'))} serverless.`,
-  );
-  const spikePhase = phases.filter((p) => p.highlighted && p.traditional && p.serverless).sort((a, b) => b.traditional!.requests - a.traditional!.requests)[0];
+  const tco = (m: ReportModel) => new Decimal(stackOf(sections.costs.headline, m).estimate.totalMonthlyCost).plus(sections.effort[m].monthlyCost);
+  reasons.push(`With effort priced at $${inputs.effort.weights.engineerHourlyRateUsd}/hour (modelled), the monthly total is ${usd(tco('traditional'))} traditional vs ${usd(tco('serverless'))} serverless.`);
+  const spikePhase = sections.latency.phases.filter((p) => p.highlighted && p.traditional && p.serverless).sort((a, b) => b.traditional!.requests - a.traditional!.requests)[0];
   if (spikePhase) reasons.push(`During '${spikePhase.name}' (${spikePhase.targetRate}) p95 was ${spikePhase.traditional!.p95} ms traditional vs ${spikePhase.serverless!.p95} ms serverless.`);
+  return {
+    winner,
+    headline,
+    rule: 'Each criterion is won by the lower figure unless within its tolerance (10%, or a small absolute margin); the model winning more criteria wins, a tie is broken by monthly AWS cost.',
+    criteria,
+    flip: flipText(sections.costs),
+    reasons,
+  };
+}
 
-  // Provenance
-  const target = results.traditional.target.kind;
+/** What the figures rest on, said only for what was read: no source is claimed that the run did not read. */
+export function targetLabel(results: Record<ReportModel, BenchResult>): string {
+  const r = results.traditional;
+  if (r.target.kind === 'local')
+    return `Local target: measured on this machine (${r.generator.cpus} CPUs) with AWS delays modelled (the local.* parameters, unless deploy --fidelity overrode them) and durations divided by ${r.timeScale}; local figures, not AWS measurements`;
+  if (r.target.kind === 'aws') {
+    const metrics = MODELS.every((m) => results[m].scalingTimeline.source === 'cloudwatch')
+      ? 'capacity and usage from CloudWatch'
+      : 'no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage';
+    return `AWS${r.target.region ? ` (${r.target.region})` : ''}: latency, errors and cold starts measured against deployed stacks; ${metrics}`;
+  }
+  return 'External URLs: measured from outside, no capacity metrics';
+}
+
+function provenanceWarnings(inputs: ReportInputs, { results, usage }: Runs, latency: Report['latency']): string[] {
   const warnings = [
     ...inputs.prices.warnings,
     ...MODELS.flatMap((m) => results[m].warnings.map((w) => `${m}: ${w}`)),
     ...MODELS.filter((m) => results[m].partial).map((m) => `${m}: the run was partial (${results[m].partialReason ?? 'interrupted'}): figures cover what ran`),
     ...MODELS.filter((m) => results[m].generator.saturated).map((m) => `${m}: the load generator was saturated for ${results[m].generator.saturatedSeconds} s: latency includes the generator's own delay`),
-    ...MODELS.filter((m) => corrected[m]).map((m) => `${m}: the generator fell behind its schedule: latencies are the coordinated-omission corrected ones`),
+    ...MODELS.filter((m) => latency.overall[m].corrected).map((m) => `${m}: the generator fell behind its schedule: latencies are the coordinated-omission corrected ones`),
     ...MODELS.flatMap((m) => {
       const busy = machineBoundPhases(results[m]);
       return busy.length
         ? [`${m}: this machine's CPU averaged ${SATURATED_MACHINE_CPU_PERCENT}% or more during ${busy.join(', ')}: latency there includes waiting for a shared core, which AWS (a CPU per instance or environment) would not add`]
         : [];
     }),
+    ...MODELS.filter((m) => usage[m].resourceUsage === 'modelled').map((m) => `${m}: the run has no ${m === 'serverless' ? 'Lambda' : 'instance'} metrics (scaling timeline: ${results[m].scalingTimeline.source}): its cost is priced with modelled usage, not measured`),
     ...MODELS.filter((m) => results[m].runId !== results.traditional.runId).map(() => `the two models come from different runs (${results.traditional.runId}, ${results.serverless.runId})`),
   ];
-  const modelledParameters = [
-    { name: 'effort.hoursPerPoint', value: String(inputs.effort.weights.hoursPerPoint), source: inputs.effort.source },
-    { name: 'effort.engineerHourlyRateUsd', value: String(inputs.effort.weights.engineerHourlyRateUsd), source: inputs.effort.source },
-    { name: 'bytesOutPerRequest', value: `${REPORT_MODELLED.bytesOutPerRequest} B`, source: 'src/cost/usage-from-results.ts REPORT_MODELLED' },
-    { name: 'bytesInPerRequest', value: `${REPORT_MODELLED.bytesInPerRequest} B`, source: 'src/cost/usage-from-results.ts REPORT_MODELLED' },
-    { name: 'accessLogBytesPerRequest', value: `${REPORT_MODELLED.accessLogBytesPerRequest} B`, source: 'src/cost/usage-from-results.ts REPORT_MODELLED' },
-    { name: 'requestsPerConnection (ALB LCUs)', value: String(MODELLED.requestsPerConnection), source: 'src/cost/measured-usage.ts MODELLED' },
-    { name: 'logBytesPerInvocation', value: `${MODELLED.logBytesPerInvocation} B`, source: 'src/cost/measured-usage.ts MODELLED' },
-    { name: 'natGbPerInstanceMonth', value: `${MODELLED.natGbPerInstanceMonth} GB`, source: 'src/cost/measured-usage.ts MODELLED' },
-    ...(derived ? [] : [{ name: 'requestsPerSecondPerInstance', value: String(headline.capacity.requestsPerSecondPerInstance), source: 'src/cost/measured-usage.ts MODELLED' }]),
-    ...(target === 'local'
-      ? [{ name: 'local fidelity (EC2 launch time, alarm periods, Lambda scaling rate, instance CPU capacity)', value: `time scale ${results.traditional.timeScale}`, source: 'src/local/fidelity-defaults.json' }]
-      : []),
-  ];
-  const label =
-    target === 'local'
-      ? `Local target: measured on this machine (${results.traditional.generator.cpus} CPUs) with AWS delays modelled and durations divided by ${results.traditional.timeScale}; local figures, not AWS measurements`
-      : target === 'aws'
-        ? `AWS${results.traditional.target.region ? ` (${results.traditional.target.region})` : ''}: measured against deployed stacks, capacity from CloudWatch`
-        : 'External URLs: measured from outside, no capacity metrics';
+  return [...new Set(warnings)];
+}
 
-  const demandSeries = results.traditional.series;
+function registryEntry(p: ModelledParameter, timeScale: number): ModelledParameterEntry {
+  return { id: p.id, value: `${formatParameterValue(p)}${p.scaled ? ` (divided by time scale ${timeScale})` : ''}`, description: p.description, source: p.source };
+}
+
+/**
+ * The modelled parameters behind the figures: the effort weights (from the file read), every cost
+ * parameter the two estimates and usages used, and on the local target its model of AWS.
+ */
+function modelledParameterEntries(inputs: ReportInputs, { results, usage }: Runs, headline: EstimateResult): ModelledParameterEntry[] {
+  const weights = inputs.effort.weights;
+  const effort = [
+    { id: 'effort.hoursPerPoint', value: String(weights.hoursPerPoint), description: 'engineer-hours a month per effort point', source: inputs.effort.source },
+    { id: 'effort.engineerHourlyRateUsd', value: String(weights.engineerHourlyRateUsd), description: 'what an engineer-hour costs (USD)', source: inputs.effort.source },
+  ];
+  const usedCost = new Set<string>(MODELS.flatMap((m) => [...usage[m].modelledParameters, ...stackOf(headline, m).modelledParameters]));
+  const timeScale = results.traditional.timeScale;
+  const cost = MODELLED_PARAMETERS.filter((p) => usedCost.has(p.id)).map((p) => registryEntry(p, timeScale));
+  const local = results.traditional.target.kind === 'local' ? Object.values(LOCAL_PARAMETERS).map((p) => registryEntry(p, timeScale)) : [];
+  return [...effort, ...cost, ...local];
+}
+
+function provenanceSection(inputs: ReportInputs, runs: Runs, costs: Costs, latency: Report['latency']): Report['provenance'] {
+  const { results, files } = runs;
+  return {
+    target: results.traditional.target.kind,
+    label: targetLabel(results),
+    timeScale: results.traditional.timeScale,
+    results: files,
+    runIds: { traditional: results.traditional.runId, serverless: results.serverless.runId },
+    measuredWindowS: { traditional: measuredWindowSeconds(results.traditional), serverless: measuredWindowSeconds(results.serverless) },
+    modelledParameters: modelledParameterEntries(inputs, runs, costs.headline),
+    warnings: provenanceWarnings(inputs, runs, latency),
+  };
+}
+
+/**
+ * The report: each section from its own pure function over the runs, the verdict over the
+ * sections, provenance over what was read.
+ */
+export function buildReport(inputs: ReportInputs): Report {
+  checkComparable(inputs.results);
+  const runs = readRuns(inputs);
+  const costs = costSection(inputs, runs);
+  const latency = latencySection(runs);
+  const scaling = scalingSection(runs);
+  const effort = effortSection(inputs);
+  const profile = runs.results.traditional.profile;
   return {
     kind: 'archcompare.report',
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: inputs.generatedAt,
     profile: { name: profile.name, description: profile.description },
-    verdict: {
-      winner,
-      headline: headlineText,
-      rule: 'Each criterion is won by the lower figure unless within its tolerance (10%, or a small absolute margin); the model winning more criteria wins, a tie is broken by monthly AWS cost.',
-      criteria,
-      flip,
-      reasons,
-    },
-    cost: {
-      currency: 'USD',
-      region: headline.region,
-      pricing: { snapshot: inputs.prices.file, pricesAsOf: inputs.prices.header.pricesAsOf, ageDays: inputs.prices.ageDays },
-      freeTier,
-      measuredRequestsPerMonth: { value: Math.round(measuredRequests), unit: 'requests/month', basis: 'measured', source: `mean of the measured rates (${round(usage.traditional.requestsPerSecond, 2)} and ${round(usage.serverless.requestsPerSecond, 2)} req/s in ${files.traditional} and ${files.serverless}) held for 730 h` },
-      levels,
-      traditional: modelCost('traditional'),
-      serverless: modelCost('serverless'),
-      curve: {
-        requestsPerMonth: headline.curveRequests ?? [],
-        traditional: (stackOf(headline, 'traditional').curve ?? []).map((d) => d.toFixed(2)),
-        serverless: (stackOf(headline, 'serverless').curve ?? []).map((d) => d.toFixed(2)),
-      },
-      breakEven,
-      capacityModel,
-      notes: headline.notes,
-    },
-    latency: {
-      overall,
-      phases,
-      p95Series: alignSeries(results, (p) => (p.completedRps > 0 ? p.p95Ms : null)),
-      source: `${files.traditional} and ${files.serverless}: phases[].totals, series[].p95Ms (HDR histograms)`,
-    },
-    coldStarts: {
-      ...cold,
-      series: alignSeries(results, (p) => p.coldStarts),
-      source: `x-archcompare-cold-start / x-archcompare-init-ms response headers: ${files.traditional}, ${files.serverless} totals.coldStarts`,
-    },
-    scaling: { ...scalingOf, demand: { t: demandSeries.map((p) => p.t), rps: demandSeries.map((p) => p.targetRps) } },
-    effort: { weightsSource: inputs.effort.source, hoursPerPoint: inputs.effort.weights.hoursPerPoint, engineerHourlyRateUsd: inputs.effort.weights.engineerHourlyRateUsd, ...effort },
-    provenance: {
-      target,
-      label,
-      timeScale: results.traditional.timeScale,
-      results: files,
-      runIds: { traditional: results.traditional.runId, serverless: results.serverless.runId },
-      measuredWindowS: { traditional: measuredWindowSeconds(results.traditional), serverless: measuredWindowSeconds(results.serverless) },
-      modelledParameters,
-      warnings: [...new Set(warnings)],
-    },
+    verdict: verdictOf(inputs, runs, { costs, latency, scaling, effort }),
+    cost: costs.section,
+    latency,
+    coldStarts: coldStartSection(runs),
+    scaling,
+    effort,
+    provenance: provenanceSection(inputs, runs, costs, latency),
   };
 }

@@ -87,3 +87,16 @@ export function scalingRows(report: Report): string[][] {
     ['failed requests', pct(s.traditional.errorRatePct), pct(s.serverless.errorRatePct)],
   ];
 }
+
+/** What the costs were priced with: "measured usage", "modelled usage", or which model had which. */
+export function pricedUsageText(report: Report): string {
+  const t = report.cost.traditional.usageBasis;
+  const s = report.cost.serverless.usageBasis;
+  return t === s ? `${t} usage` : `usage measured for ${t === 'measured' ? 'traditional' : 'serverless'}, modelled for ${t === 'measured' ? 'serverless' : 'traditional'}`;
+}
+
+/** The figures the runs measured: scaling only where the run read capacity datapoints. */
+export function measuredFiguresText(report: Report): string {
+  const capacity = (['traditional', 'serverless'] as const).every((m) => report.scaling[m].capacity.length > 0);
+  return `latency, cold starts, errors${capacity ? ', scaling' : ''}`;
+}

@@ -69,6 +69,8 @@ export const ModelCostSchema = z.object({
   costPerMillionRequests: money.nullable(),
   topComponents: z.array(CostComponentSchema),
   usageSource: z.string(),
+  /** Whether the priced resource usage (Lambda invocations, instances) was measured by the run or modelled for want of metrics. */
+  usageBasis: z.enum(['measured', 'modelled']),
   /** Parts of the usage that were not measured and came from named modelled parameters. */
   modelledUsage: z.array(z.string()),
 });
@@ -217,7 +219,9 @@ export const EffortSectionSchema = z.object({
   serverless: EffortModelSchema,
 });
 
-export const ModelledParameterSchema = z.object({ name: z.string(), value: z.string(), source: z.string() });
+/** A modelled parameter behind the figures: a registry id (cost.*, local.*) or an effort weight, with its public source. */
+export const ModelledParameterSchema = z.object({ id: z.string(), value: z.string(), description: z.string(), source: z.string() });
+export type ModelledParameterEntry = z.infer<typeof ModelledParameterSchema>;
 
 export const ProvenanceSchema = z.object({
   target: z.enum(['local', 'aws', 'url']),

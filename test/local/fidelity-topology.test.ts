@@ -15,7 +15,7 @@ describe('fidelity parameters', () => {
   it('documents every parameter with a unit and a public source', () => {
     for (const [name, doc] of Object.entries(FIDELITY_DOCS)) {
       expect(doc.source, name).toMatch(/https:\/\/|local machine limit|local process handling|this tool's model/);
-      expect(doc.models.length, name).toBeGreaterThan(20);
+      expect(doc.description.length, name).toBeGreaterThan(20);
     }
     expect(Object.keys(FIDELITY_DOCS).sort()).toEqual(Object.keys(DEFAULT_FIDELITY).sort());
   });

@@ -5,6 +5,9 @@ import { buildReport, machineBoundPhases, REPORT_CURVE } from '../../src/report/
 import { assessEffort, mergeEffortWeights } from '../../src/report/effort.js';
 import { ReportSchema } from '../../src/report/model.js';
 import { comparisonUsage, usageFromResult } from '../../src/cost/usage-from-results.js';
+import { modelledParameter, type CostParameterId } from '../../src/architecture/modelled-parameters.js';
+import type { BenchResult } from '../../src/bench/result-schema.js';
+import { renderReport } from '../../src/report/render/index.js';
 import { fixtureInputs } from './support/inputs.js';
 
 const inputs = fixtureInputs();
@@ -162,6 +165,41 @@ describe('report model from the fixture results', () => {
     const wins = (m: string) => r.verdict.criteria.filter((c) => c.winner === m).length;
     expect(wins('serverless')).toBe(1);
     expect(r.verdict.winner).toBe('traditional');
+  });
+});
+
+describe('provenance', () => {
+  it('names each modelled parameter by its registry id with the registry value and source, no source-file paths', () => {
+    const registry = report.provenance.modelledParameters.filter((p) => !p.id.startsWith('effort.'));
+    expect(registry.map((p) => p.id)).toEqual(expect.arrayContaining(['cost.bytesOutPerRequest', 'cost.requestsPerConnection', 'cost.connectionSeconds', 'local.ec2LaunchDelaySeconds']));
+    for (const p of registry) expect(p.source, p.id).toBe(modelledParameter(p.id as CostParameterId).source);
+    // Measured here: the capacity and the Lambda mix are not listed as modelled.
+    expect(registry.map((p) => p.id)).not.toContain('cost.requestsPerSecondPerInstance');
+    expect(registry.map((p) => p.id)).not.toContain('cost.requestMix');
+    const text = JSON.stringify({ provenance: report.provenance, cost: report.cost });
+    expect(text.match(/src\/[\w/-]+\.(ts|json)/g)).toBeNull();
+  });
+
+  it('an AWS run without metrics is labelled modelled where it is, and claims no CloudWatch reading', () => {
+    const onAws = (r: BenchResult): BenchResult => ({ ...r, target: { ...r.target, kind: 'aws', region: 'us-east-1' }, scalingTimeline: { source: 'none', note: 'CloudWatch metrics are not read by bench', datapoints: [] } });
+    const aws = buildReport({ ...inputs, results: { traditional: { ...inputs.results.traditional, result: onAws(trad) }, serverless: { ...inputs.results.serverless, result: onAws(sls) } } });
+    expect(aws.provenance.label).not.toMatch(/from CloudWatch/);
+    expect(aws.provenance.label).toMatch(/no CloudWatch metrics were read.*modelled usage/);
+    const cost = aws.verdict.criteria.find((c) => c.id === 'cost')!;
+    expect([cost.traditional.basis, cost.serverless.basis]).toEqual(['modelled', 'modelled']);
+    expect(cost.serverless.source).toMatch(/cost\.requestMix/);
+    expect([aws.cost.traditional.usageBasis, aws.cost.serverless.usageBasis]).toEqual(['modelled', 'modelled']);
+    const ids = aws.provenance.modelledParameters.map((p) => p.id);
+    expect(ids).toEqual(expect.arrayContaining(['cost.requestMix', 'cost.lambdaMeanDurationMs', 'cost.coldStartsPerInvocation', 'cost.dynamoDbRequestUnitsPerRequest', 'cost.requestsPerSecondPerInstance']));
+    expect(ids.some((id) => id.startsWith('local.'))).toBe(false);
+    expect(aws.cost.capacityModel).toMatchObject({ basis: 'modelled', value: modelledParameter('cost.requestsPerSecondPerInstance').value });
+    expect(aws.provenance.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^serverless: the run has no Lambda metrics.*modelled usage/), expect.stringMatching(/^traditional: the run has no instance metrics/)]));
+    const md = renderReport(aws, 'md');
+    expect(md).toContain('× modelled usage');
+    expect(md).not.toMatch(/capacity from CloudWatch/);
+    // The local report keeps its measured labels.
+    expect(report.verdict.criteria[0]!.traditional.basis).toBe('priced');
+    expect(report.cost.serverless.usageBasis).toBe('measured');
   });
 });
 

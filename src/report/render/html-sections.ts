@@ -1,4 +1,4 @@
-import { breakEvenText, coldStartRows, figure, money, requests, scalingRows, triple, winnerText } from '../format.js';
+import { breakEvenText, coldStartRows, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The HTML page's text sections (tables, provenance), escaped; the charts are drawn client-side. */
@@ -71,8 +71,8 @@ export function htmlSections(report: Report) {
     [
       esc(p.label),
       `Measured: ${MODELS.map((m) => `${code(p.results[m])} (run ${esc(p.runIds[m])}, ${p.measuredWindowS[m]} s measured)`).join(', ')}`,
-      `Priced: ${code(report.cost.pricing.snapshot)} (prices as of ${esc(report.cost.pricing.pricesAsOf)}, ${report.cost.pricing.ageDays} days old) × measured usage`,
-      ...p.modelledParameters.map((x) => `Modelled: ${esc(x.name)} = ${esc(x.value)} (${code(x.source)})`),
+      `Priced: ${code(report.cost.pricing.snapshot)} (prices as of ${esc(report.cost.pricing.pricesAsOf)}, ${report.cost.pricing.ageDays} days old) × ${esc(pricedUsageText(report))}`,
+      ...p.modelledParameters.map((x) => `Modelled: ${code(x.id)} = ${esc(x.value)}: ${esc(x.description)} (${esc(x.source)})`),
       ...MODELS.flatMap((m) => report.cost[m].modelledUsage.map((u) => `Modelled usage (${m}): ${esc(u)}`)),
       ...p.warnings.map((w) => `<span class="warn">⚠ ${esc(w)}</span>`),
     ]

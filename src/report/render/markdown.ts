@@ -1,4 +1,4 @@
-import { breakEvenText, coldStartRows, figure, money, requests, scalingRows, triple, winnerText } from '../format.js';
+import { breakEvenText, coldStartRows, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The report as GitHub-flavoured Markdown (a PR comment): tables, no HTML, no colours. */
@@ -83,8 +83,9 @@ export function renderMarkdown(report: Report): string {
     [
       `- ${report.provenance.label}.`,
       `- Measured: ${MODELS.map((m) => `\`${report.provenance.results[m]}\` (run ${report.provenance.runIds[m]}, ${report.provenance.measuredWindowS[m]} s measured)`).join(', ')}.`,
-      `- Priced: \`${report.cost.pricing.snapshot}\` (prices as of ${report.cost.pricing.pricesAsOf}, ${report.cost.pricing.ageDays} days old) × measured usage.`,
-      `- Modelled: ${report.provenance.modelledParameters.map((p) => `${p.name} = ${p.value} (${p.source})`).join('; ')}.`,
+      `- Priced: \`${report.cost.pricing.snapshot}\` (prices as of ${report.cost.pricing.pricesAsOf}, ${report.cost.pricing.ageDays} days old) × ${pricedUsageText(report)}.`,
+      '- Modelled:',
+      ...report.provenance.modelledParameters.map((p) => `  - \`${p.id}\` = ${p.value}: ${p.description} (${p.source})`),
       ...MODELS.flatMap((m) => report.cost[m].modelledUsage.map((u) => `- Modelled usage (${m}): ${u}.`)),
       ...report.cost.notes.map((n) => `- Note: ${n}.`),
       ...report.provenance.warnings.map((w) => `- ⚠ ${w}`),

@@ -1,4 +1,4 @@
-import { breakEvenText, count, figure, money, ms, pct, requests, scalingText, triple, winnerText } from '../format.js';
+import { breakEvenText, count, figure, measuredFiguresText, money, ms, pct, pricedUsageText, requests, scalingText, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 import { bar, sparkline } from './charts.js';
 
@@ -164,9 +164,9 @@ export function reportBlocks(report: Report, width: number): Block[] {
   const pv = report.provenance;
   heading('DATA PROVENANCE');
   prose(pv.label);
-  prose(`measured: latency, cold starts, errors, scaling: ${pv.results.traditional}, ${pv.results.serverless}`);
-  prose(`priced: costs = ${report.cost.pricing.snapshot} × measured usage (top lines name their Price List entry)`);
-  prose(`modelled: ${pv.modelledParameters.map((p) => `${p.name} = ${p.value}`).join('; ')}`);
+  prose(`measured: ${measuredFiguresText(report)}: ${pv.results.traditional}, ${pv.results.serverless}`);
+  prose(`priced: costs = ${report.cost.pricing.snapshot} × ${pricedUsageText(report)} (top lines name their Price List entry)`);
+  prose(`modelled: ${pv.modelledParameters.map((p) => `${p.id} = ${p.value}`).join('; ')}`);
   for (const m of MODELS) for (const u of report.cost[m].modelledUsage) prose(`modelled usage (${m}): ${u}`);
   for (const w of pv.warnings) prose(`warning: ${w}`, 'yellow');
   return blocks;
