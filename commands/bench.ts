@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { loadProfileFlag, timeScaleFlag } from '../src/cli/flags.js';
 import { MODELS, type Model } from '../src/config/stack-config.js';
 
 export default class Bench extends BaseCommand {
@@ -12,16 +13,15 @@ export default class Bench extends BaseCommand {
     '<%= config.bin %> bench --profile ./my-profile.yaml --url https://abc123.execute-api.us-east-1.amazonaws.com --model serverless',
   ];
   static override flags = {
-    profile: Flags.string({ char: 'p', required: true, description: "A shipped profile name (see 'archcompare profiles') or a path to a YAML/JSON profile." }),
+    profile: loadProfileFlag({ required: true }),
     model: Flags.string({ char: 'm', options: [...MODELS], multiple: true, description: 'Model(s) to bench (default: every deployed model in the registry).' }),
     url: Flags.string({ description: 'Bench this endpoint instead of a deployment, e.g. an AWS API URL (name it with --model).' }),
-    'time-scale': Flags.string({ description: 'Divide the profile durations by this (default: the local deployment’s time scale, else the profile’s for local targets, else 1).' }),
-    output: Flags.string({ char: 'o', description: 'Results directory (default .archcompare/results).' }),
+    'time-scale': timeScaleFlag({ description: 'Divide the profile durations by this (default: the local deployment’s time scale, else the profile’s for local targets, else 1).' }),
+    'results-dir': Flags.string({ description: 'Results directory (default .archcompare/results).' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Bench);
-    const timeScale = flags['time-scale'] === undefined ? undefined : Number(flags['time-scale']);
     const [{ bench }, renderers] = await Promise.all([import('../src/bench/bench-service.js'), import('../src/bench/ui/progress-renderer.js')]);
     const renderer = renderers.isInteractiveTerminal() ? await renderers.inkRenderer() : renderers.plainRenderer();
     const abort = new AbortController();
@@ -37,8 +37,8 @@ export default class Bench extends BaseCommand {
         profile: flags.profile,
         models: flags.model as Model[] | undefined,
         url: flags.url,
-        timeScale,
-        outputDir: flags.output,
+        timeScale: flags['time-scale'],
+        outputDir: flags['results-dir'],
         signal: abort.signal,
         onProgress: (p) => renderer.progress(p),
         onResult: (file, r) => renderer.result(file, r),

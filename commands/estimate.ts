@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag, freeTierFlag, modelFlag } from '../src/cli/flags.js';
 import { MODELS, type Model } from '../src/config/stack-config.js';
 import { UserError } from '../src/errors.js';
 
@@ -15,7 +16,7 @@ export default class Estimate extends BaseCommand {
     '<%= config.bin %> estimate --results latest   # usage measured by the last bench run of both models',
   ];
   static override flags = {
-    model: Flags.string({ char: 'm', options: [...MODELS], description: 'One model (default: both, with the break-even traffic).' }),
+    model: modelFlag({ description: 'One model (default: both, with the break-even traffic).' }),
     usage: Flags.string({ char: 'u', description: 'Infracost-format usage file (version: 0.1, resource_usage keyed by address).' }),
     measured: Flags.string({ description: 'Measured usage (MeasuredUsage JSON from a bench run) instead of a usage file.' }),
     results: Flags.string({ description: 'Usage measured by a bench run: its run id, or "latest" (the newest run with every model asked for).' }),
@@ -24,8 +25,8 @@ export default class Estimate extends BaseCommand {
     format: Flags.string({ char: 'f', options: ['table', 'json'], default: 'table', description: 'table (Ink) or json.' }),
     plan: Flags.string({ description: 'Estimate this terraform plan (terraform show -json) instead of the archcompare stacks.' }),
     'terraform-json': Flags.string({ multiple: true, description: 'Use a synthesized Terraform JSON file instead of synthesizing: <model>=<path>.' }),
-    config: Flags.string({ char: 'c', description: 'Stack config file (JSON or YAML) for synthesis.' }),
-    'free-tier': Flags.boolean({ default: false, description: 'Apply the always-free monthly allowances (account-wide; off by default).' }),
+    config: configFlag,
+    'free-tier': freeTierFlag,
     'instance-capacity-rps': Flags.string({ description: 'Requests/s one app instance serves at the target CPU: sizes the ASG along the cost curve.' }),
     'max-price-age-days': Flags.integer({ min: 1, description: 'Warn when the pricing snapshot is older than this (default 365, or ARCHCOMPARE_MAX_PRICE_AGE_DAYS).' }),
     'fail-on-stale-prices': Flags.boolean({ default: false, description: 'Make a stale pricing snapshot an error instead of a warning.' }),

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag, freeTierFlag, reportFormatFlag, reportOutputFlag } from '../src/cli/flags.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'Side-by-side report of the latest bench results of both models: verdict, cost, latency, cold starts, scaling, operational effort.';
@@ -12,13 +13,13 @@ export default class Report extends BaseCommand {
     '<%= config.bin %> report --format json --run 20251120T100000Z-a1b2',
   ];
   static override flags = {
-    format: Flags.string({ char: 'f', options: ['ink', 'text', 'json', 'md', 'html'], description: 'ink (terminal, the default on a TTY), text (the terminal layout without colours), json, md (the default when piped) or html.' }),
-    output: Flags.string({ char: 'o', description: 'Write the report to this file instead of stdout.' }),
+    format: reportFormatFlag('ink (terminal, the default on a TTY), text (the terminal layout without colours), json, md (the default when piped) or html.'),
+    output: reportOutputFlag,
     run: Flags.string({ description: 'Report this run id (a folder under .archcompare/results) instead of the latest result of each model.' }),
-    config: Flags.string({ char: 'c', description: 'Stack config file (JSON or YAML) the stacks were deployed with (default: the defaults).' }),
+    config: configFlag,
     'effort-weights': Flags.string({ description: 'YAML overriding any of the operational-effort weights (see src/report/effort-weights.yml).' }),
     region: Flags.string({ description: 'AWS region whose prices to use (default: the results’ or the config’s).' }),
-    'free-tier': Flags.boolean({ default: false, description: 'Apply the always-free monthly allowances.' }),
+    'free-tier': freeTierFlag,
   };
 
   async run(): Promise<void> {

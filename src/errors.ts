@@ -5,19 +5,22 @@ import type { ZodError } from 'zod';
  * Anything that is not a UserError is a bug and keeps its stack under --debug.
  */
 export class UserError extends Error {
+  /** The message as written: oclif rewrites `message` of errors thrown by a flag's parse function. */
+  readonly problem: string;
   readonly fix: string;
   readonly exitCode: number;
 
   constructor(message: string, fix: string, exitCode = 2) {
     super(message);
     this.name = 'UserError';
+    this.problem = message;
     this.fix = fix;
     this.exitCode = exitCode;
   }
 
-  /** One line for humans: "<problem>: <fix>". */
+  /** One line for humans: "<problem>. Fix: <fix>". */
   get oneLine(): string {
-    return this.fix ? `${this.message}. Fix: ${this.fix}` : this.message;
+    return this.fix ? `${this.problem}. Fix: ${this.fix}` : this.problem;
   }
 }
 

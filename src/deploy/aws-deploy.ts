@@ -119,7 +119,7 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
         cwd: workdir,
         env,
         events: { onMessage: progressFrom(progress, 'planned') },
-        fix: 'check the stack config values and AWS credentials (--profile, AWS_PROFILE)',
+        fix: 'check the stack config values and AWS credentials (--aws-profile, AWS_PROFILE)',
       }),
       opts.interrupted,
     );

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { LOCAL_PARAMETERS, type ModelledParameter } from '../architecture/modelled-parameters.js';
-import { UserError, zodUserError } from '../errors.js';
+import { zodUserError } from '../errors.js';
 import { readDataFile } from '../files.js';
 
 /**
@@ -88,9 +88,3 @@ export function localInitSlots(value: FidelityValues['localMaxConcurrentInits'],
   return value === 'auto' ? Math.max(1, Math.floor(cores / 2)) : value;
 }
 
-export const TimeScaleSchema = z.number().min(1).max(3600);
-export function checkTimeScale(timeScale: number): number {
-  const r = TimeScaleSchema.safeParse(timeScale);
-  if (!r.success) throw new UserError(`--time-scale ${timeScale} is out of range`, 'use a number from 1 (real time) to 3600 (an hour per second)');
-  return r.data;
-}

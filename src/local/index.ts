@@ -5,8 +5,9 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { ARTIFACTS_DIR } from '../build/artifacts.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
+import { parseTimeScale } from '../config/time-scale.js';
 import { UserError } from '../errors.js';
-import { checkTimeScale, loadFidelity } from './fidelity.js';
+import { loadFidelity } from './fidelity.js';
 import { commandLine, groupAlive, groupMembers, pidAlive, siblingScript, sleep } from './processes.js';
 import { readSupervisorState, SPEC_FILE, writeSupervisorState, type SupervisorSpec, type SupervisorState } from './state-file.js';
 import { readTerraformJson, topologyFor } from './topology.js';
@@ -96,7 +97,7 @@ async function liveSupervisor(stateDir: string, pid: number | undefined): Promis
 }
 
 export async function deployLocal(opts: DeployLocalOptions): Promise<{ url: string; local: LocalDeploymentInfo; outputs: Record<string, string> }> {
-  const timeScale = checkTimeScale(opts.timeScale);
+  const timeScale = parseTimeScale(opts.timeScale);
   const fidelityFile = opts.fidelityFile ?? process.env.ARCHCOMPARE_FIDELITY_FILE;
   const fidelity = await loadFidelity(fidelityFile);
   const tf = await readTerraformJson(opts.terraformJsonPath);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
@@ -79,10 +79,6 @@ export function stopChild(child: ChildProcess, graceMs: number, signal: NodeJS.S
     });
     child.kill(signal);
   });
-}
-
-export function spawnLogged(cmd: string, args: string[], opts: SpawnOptions): ChildProcess {
-  return spawn(cmd, args, opts);
 }
 
 /** Waits until `check` is true, polling; throws `message` after `timeoutMs`. */

@@ -9,8 +9,3 @@ export const ZERO = new Decimal(0);
 export function dec(value: DecimalJs.Value): Decimal {
   return new Decimal(value);
 }
-
-/** Rounded to the cent for display; the unrounded value is what sums and comparisons use. */
-export function toCents(value: Decimal): string {
-  return value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
-}

@@ -45,8 +45,6 @@ export function figure(value: number | null, unit: string): string {
   return `${value} ${unit}`;
 }
 
-export const MODEL_LABEL: Record<ReportModel, string> = { traditional: 'traditional', serverless: 'serverless' };
-
 export function winnerText(winner: ReportModel | 'tie', marginPct: number | null): string {
   return winner === 'tie' ? 'tie' : `${winner}${marginPct !== null ? ` (−${Math.round(marginPct)}%)` : ''}`;
 }

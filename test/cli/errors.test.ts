@@ -54,6 +54,25 @@ describe('bad input gets one clear line and a non-zero exit', () => {
     expectOneLineError(r, new RegExp(`127\\.0\\.0\\.1:${port} does not answer`), /moto_server/);
   });
 
+  it('a bad --time-scale gets the same line from every command that takes it', async () => {
+    const lines = [];
+    for (const [args, bad] of [
+      [['deploy', '--model', 'serverless'], '0'],
+      [['bench', '--profile', 'spike'], 'fast'],
+      [['compare'], '5000'],
+    ] as const) {
+      const r = await runCli([...args, '--time-scale', bad], { cwd });
+      expectOneLineError(r, new RegExp(`--time-scale: '${bad}' is not a number from 1 to 3600`), /--time-scale 10/);
+      expect(r.code).toBe(2);
+      lines.push(r.stderr.replace(bad, '<value>'));
+    }
+    expect(new Set(lines).size).toBe(1);
+  });
+
+  it('--profile is the load profile everywhere: deploy takes the AWS one as --aws-profile', async () => {
+    expectOneLineError(await runCli(['deploy', '--model', 'serverless', '--target', 'aws', '--profile', 'shop-dev'], { cwd }), /Nonexistent flag: --profile/);
+  });
+
   it('--debug shows the stack trace', async () => {
     const r = await runCli(['deploy', '--model', 'serverless', '--target', 'aws', '--region', 'mars-1', '--debug'], { cwd });
     expect(r.code).toBe(2);

@@ -59,6 +59,6 @@ describe('local lifecycle', () => {
   it('refuses a bad time scale with one line naming the flag', async () => {
     await expect(
       deployLocal({ model: 'serverless', config: { ...StackConfigSchema.parse({}), runId: 'x-y-z1' } as ResolvedStackConfig, terraformJsonPath: 'unused', stateDir: '/tmp/unused', timeScale: 0, db: 'embedded' }),
-    ).rejects.toThrow(/--time-scale 0 is out of range/);
+    ).rejects.toThrow(/--time-scale: '0' is not a number from 1 to 3600/);
   });
 });

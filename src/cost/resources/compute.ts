@@ -142,7 +142,3 @@ export const ebsVolume = defineHandler<Volume>({
   components: (v) => fleetComponents({ instanceType: '', configuredInstances: 1, minInstances: 1, maxInstances: 1, volumes: [v], detailedMonitoring: false, os: 'linux' }, 1, false).slice(1),
 });
 
-export function asgInstanceBounds(asg: AutoscalingGroup): { min: number; max: number } {
-  return { min: asg.minInstances, max: asg.maxInstances };
-}
-

@@ -11,6 +11,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { retry, TRY_AGAIN, type RetryPolicy } from '../../../retry.js';
 import { uuidv4 } from '../../core/ids.js';
 import { compareProducts, searchText } from '../../core/catalog.js';
 import type {
@@ -69,15 +70,26 @@ async function countAll(doc: Doc, input: QueryCommandInput): Promise<number> {
   return count;
 }
 
+/**
+ * Batch calls resend what DynamoDB leaves unprocessed (throttling, size limits) with exponential backoff,
+ * as the API reference asks; 8 attempts wait 3.2 s in all, well inside an API request's time.
+ */
+export const UNPROCESSED_RETRY: RetryPolicy = { attempts: 8, firstDelayMs: 40, maxDelayMs: 1000 };
+
 /** BatchWrite in chunks of 25, retrying what DynamoDB leaves unprocessed. */
-async function batchWrite(doc: Doc, table: string, requests: Item[]): Promise<void> {
+export async function batchWrite(doc: Doc, table: string, requests: Item[], policy = UNPROCESSED_RETRY): Promise<void> {
   for (let i = 0; i < requests.length; i += 25) {
-    let pending: Item[] | undefined = requests.slice(i, i + 25);
-    for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
-      pending = out.UnprocessedItems?.[table] as Item[] | undefined;
-    }
+    let pending: Item[] = requests.slice(i, i + 25);
+    await retry(
+      `DynamoDB BatchWriteItem on ${table}`,
+      policy,
+      async () => {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
+        pending = (out.UnprocessedItems?.[table] ?? []) as Item[];
+        return pending.length > 0 ? TRY_AGAIN : undefined;
+      },
+      { detail: () => `${pending.length} writes still unprocessed` },
+    );
   }
 }
 
@@ -288,13 +300,18 @@ export class DynamoProductRepository implements ProductRepository {
     const unique = [...new Set(ids)];
     const found: Product[] = [];
     for (let i = 0; i < unique.length; i += 100) {
-      let keys: Item[] | undefined = unique.slice(i, i + 100).map((id) => key.product(id));
-      for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
-        found.push(...((out.Responses?.[this.table] ?? []) as Item[]).map(toProduct));
-        keys = out.UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined;
-      }
+      let keys: Item[] = unique.slice(i, i + 100).map((id) => key.product(id));
+      await retry(
+        `DynamoDB BatchGetItem on ${this.table}`,
+        UNPROCESSED_RETRY,
+        async () => {
+          const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+          found.push(...((out.Responses?.[this.table] ?? []) as Item[]).map(toProduct));
+          keys = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+          return keys.length > 0 ? TRY_AGAIN : undefined;
+        },
+        { detail: () => `${keys.length} keys still unprocessed` },
+      );
     }
     return found.sort(compareProducts);
   }

@@ -19,7 +19,6 @@ import type {
 import type { OrderStatus, Payment, Product, ProductQuery } from '../../core/schemas.js';
 
 type Pool = pg.Pool;
-type Queryable = Pick<pg.PoolClient, 'query'>;
 
 const UNIQUE_VIOLATION = '23505';
 const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
