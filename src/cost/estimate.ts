@@ -5,7 +5,7 @@ import { prepareStack, priceStack, priceStackTotal, type PreparedStack, type Sta
 import { instancesFor, modelledUsage, scaleMeasuredUsage, usageFromMeasured, MODELLED, type CapacityModel, type MeasuredUsage } from './measured-usage.js';
 import { HANDLERS } from './resources/registry.js';
 import type { ResourceUsage } from './resources/types.js';
-import type { TerraformDocument } from './terraform.js';
+import type { TerraformDocument } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from './units.js';
 import type { UsageSet } from './usage.js';
 import { UserError } from '../errors.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PreparedStack } from './engine.js';
-import { block, num, referencedAddress, str, type TerraformResource } from './terraform.js';
+import { block, num, referencedAddress, str, type TerraformResource } from '../architecture/terraform-document.js';
 import { BYTES_PER_GB, SECONDS_PER_MONTH } from './units.js';
 import type { ResourceUsage } from './resources/types.js';
 import type { UsageSet } from './usage.js';

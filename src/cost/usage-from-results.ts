@@ -1,6 +1,6 @@
 import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
 import { extrapolateToMonth, modelledUsage, MODELLED, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from './measured-usage.js';
-import { block, num, str, type TerraformDocument, type TerraformResource } from './terraform.js';
+import { block, num, str, type TerraformDocument, type TerraformResource } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from './units.js';
 
 /**

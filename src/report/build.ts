@@ -3,7 +3,7 @@ import { DEFAULT_CURVE } from '../cost/break-even.js';
 import type { CostLine } from '../cost/engine.js';
 import { runEstimate, type EstimateResult, type StackResult } from '../cost/estimate.js';
 import { MODELLED } from '../cost/measured-usage.js';
-import type { TerraformDocument } from '../cost/terraform.js';
+import type { TerraformDocument } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from '../cost/units.js';
 import { UserError } from '../errors.js';
 import { Decimal } from '../pricing/money.js';
