@@ -19,7 +19,6 @@ import { topologyFor } from './topology.js';
  */
 
 export { DEFAULT_FIDELITY, FIDELITY_DOCS, loadFidelity } from './fidelity.js';
-export { readLocalMetrics, MetricDatumSchema, type MetricDatum } from './metrics.js';
 export { formatLocalStatus } from './status-format.js';
 
 export interface DeployLocalOptions {
