@@ -1,4 +1,4 @@
-import { block, blocks, bool, literalString, num, referencedAddress, resourcesOfType, resourceValues, str, wholeReference, type TerraformDocument } from '../architecture/terraform-document.js';
+import { block, blocks, bool, literalString, num, referencedAddress, resourcesOfType, resourceValues, wholeReference, type TerraformDocument } from '../architecture/terraform-document.js';
 import type { Model, ResolvedStackConfig, ServerlessFunction } from '../config/stack-config.js';
 import { SERVERLESS_FUNCTIONS } from '../config/stack-config.js';
 import { UserError } from '../errors.js';
