@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METRIC_UNITS, PERIOD_STATISTICS } from '../architecture/metrics.js';
 import { JourneyNameSchema, ProfileSchema, RateSchema } from './profile-schema.js';
 
 /**
@@ -128,14 +129,15 @@ export const SeriesPointSchema = z
   .describe('One second of the run.');
 export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
 
+/** One period's figure of a metric of the contract (src/architecture/metrics.ts), as bench keeps it. */
 export const MetricDatapointSchema = z.object({
   timestamp: z.string(),
   namespace: z.string().optional(),
   metric: z.string(),
   dimensions: z.record(z.string(), z.string()),
   value: z.number(),
-  statistic: z.string().optional(),
-  unit: z.string().optional(),
+  statistic: z.enum(PERIOD_STATISTICS).optional(),
+  unit: z.enum(METRIC_UNITS).optional(),
 });
 export type MetricDatapoint = z.infer<typeof MetricDatapointSchema>;
 

@@ -3,7 +3,7 @@ import { PRICE_DECIMALS, costToDecimal, fixedToDecimal, quantityToDecimal, quant
 import type { PriceBook, ResolvedPrice } from '../pricing/price-book.js';
 import { classify, HANDLERS, USAGE_ONLY_TYPES } from './resources/registry.js';
 import { FREE_TIER_POOLS, isUnsupported, type CostComponentSpec, type FreeTierPool, type ResourceHandler, type StackIndex } from './resources/types.js';
-import type { TerraformDocument, TerraformResource } from './terraform.js';
+import type { TerraformDocument, TerraformResource } from '../architecture/terraform-document.js';
 import { usageFor, type UsageSet } from './usage.js';
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readTerraformFile, type TerraformDocument } from '../architecture/terraform-document.js';
 import { StackConfigSchema, type Model, type ResolvedStackConfig, type StackConfig } from '../config/stack-config.js';
 import { UserError, zodUserError } from '../errors.js';
 import { loadPriceBook } from '../pricing/snapshot-store.js';
@@ -8,10 +9,9 @@ import { DEFAULT_CURVE, type CurveRange } from './break-even.js';
 import { runEstimate, type EstimateResult, type StackInput, type UsageInput } from './estimate.js';
 import { MeasuredUsageSchema, type MeasuredUsage } from './measured-usage.js';
 import { estimateToJson, type EstimateJson, type PricingMeta } from './report.js';
-import { readTerraformFile, synthesizedDocument } from './stack-source.js';
+import { synthesizedDocument } from './stack-source.js';
 import { parseUsageFile } from './usage.js';
 import { comparisonUsage, usageFromResult } from './usage-from-results.js';
-import type { TerraformDocument } from './terraform.js';
 
 /**
  * `archcompare estimate` without the CLI: reads the stacks (synthesized, a plan, or Terraform

@@ -6,7 +6,7 @@ import { COST, type CostParameterId } from '../architecture/modelled-parameters.
 import { instancesFor, MODELLED_MIX_PARAMETERS, modelledUsage, scaleMeasuredUsage, usageFromMeasured, type CapacityModel, type MeasuredUsage } from './measured-usage.js';
 import { HANDLERS } from './resources/registry.js';
 import type { ResourceUsage } from './resources/types.js';
-import type { TerraformDocument } from './terraform.js';
+import type { TerraformDocument } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from './units.js';
 import type { UsageSet } from './usage.js';
 import { UserError } from '../errors.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { COST, costId, type CostParameterId, type CostParameterName, type CostValues } from '../architecture/modelled-parameters.js';
 import { DOMAINS, LAMBDA_FUNCTIONS, terraformName } from '../architecture/system.js';
 import type { PreparedStack } from './engine.js';
-import { block, num, referencedAddress, str, type TerraformResource } from './terraform.js';
+import { block, num, referencedAddress, str, type TerraformResource } from '../architecture/terraform-document.js';
 import { BYTES_PER_GB, SECONDS_PER_MONTH } from './units.js';
 import type { ResourceUsage } from './resources/types.js';
 import type { UsageSet } from './usage.js';

@@ -4,19 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
-import { readTerraformDocument, type TerraformDocument } from './terraform.js';
-
-/** Reads a Terraform JSON configuration or plan file into a document. */
-export function readTerraformFile(file: string): TerraformDocument {
-  if (!existsSync(file)) throw new UserError(`${file}: no such file`, 'pass the path of a `terraform show -json` plan or a synthesized cdk.tf.json');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${file}: not valid JSON (${(err as Error).message})`, 'create it with `terraform show -json plan.out > plan.json`');
-  }
-  return readTerraformDocument(json, file);
-}
+import { readTerraformFile, type TerraformDocument } from '../architecture/terraform-document.js';
 
 function stacksDir(): string {
   // src/cost (tsx) or dist/src/cost (built): stacks/ sits two levels up.

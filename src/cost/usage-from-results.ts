@@ -1,7 +1,7 @@
 import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
 import { COST, type CostParameterId } from '../architecture/modelled-parameters.js';
 import { extrapolateToMonth, MODELLED_WORKLOAD_PARAMETERS, modelledUsage, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from './measured-usage.js';
-import { block, num, str, type TerraformDocument, type TerraformResource } from './terraform.js';
+import { block, num, str, type TerraformDocument, type TerraformResource } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from './units.js';
 
 /**

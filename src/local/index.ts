@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { readTerraformFile } from '../architecture/terraform-document.js';
 import { ARTIFACTS_DIR } from '../build/artifacts.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { parseTimeScale } from '../config/time-scale.js';
@@ -10,7 +11,7 @@ import { UserError } from '../errors.js';
 import { loadFidelity } from './fidelity.js';
 import { commandLine, groupAlive, groupMembers, pidAlive, siblingScript, sleep } from './processes.js';
 import { readSupervisorState, SPEC_FILE, writeSupervisorState, type SupervisorSpec, type SupervisorState } from './state-file.js';
-import { readTerraformJson, topologyFor } from './topology.js';
+import { topologyFor } from './topology.js';
 
 /**
  * The local target's lifecycle: deploy starts a detached supervisor (it survives the CLI) and returns
@@ -19,7 +20,6 @@ import { readTerraformJson, topologyFor } from './topology.js';
  */
 
 export { DEFAULT_FIDELITY, FIDELITY_DOCS, loadFidelity } from './fidelity.js';
-export { readLocalMetrics, MetricDatumSchema, type MetricDatum } from './metrics.js';
 export { formatLocalStatus } from './status-format.js';
 
 export interface DeployLocalOptions {
@@ -100,7 +100,7 @@ export async function deployLocal(opts: DeployLocalOptions): Promise<{ url: stri
   const timeScale = parseTimeScale(opts.timeScale);
   const fidelityFile = opts.fidelityFile ?? process.env.ARCHCOMPARE_FIDELITY_FILE;
   const fidelity = await loadFidelity(fidelityFile);
-  const tf = await readTerraformJson(opts.terraformJsonPath);
+  const tf = readTerraformFile(opts.terraformJsonPath);
   const topology = topologyFor(opts.model, tf, opts.config, fidelity);
   const stateDir = path.resolve(opts.stateDir);
   const needed = opts.model === 'traditional' ? [path.join(ARTIFACTS_DIR, 'server.tar.gz')] : [path.join(ARTIFACTS_DIR, 'lambda', 'users.zip')];

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
-import type { MetricsRecorder, MetricUnit } from './metrics.js';
+import type { MetricName, MetricUnit } from '../architecture/metrics.js';
+import type { MetricsRecorder } from './metrics.js';
 import { nextHealth, pickLeastOutstanding, type HealthState } from './policies.js';
 import { closeServer } from './processes.js';
 import type { HealthCheckSpec } from './topology.js';
@@ -57,7 +58,7 @@ export class LoadBalancer {
   constructor(private readonly opts: LoadBalancerOptions) {
     this.dimension = `app/${opts.name}/local`;
     const lb = { LoadBalancer: this.dimension };
-    const h = (name: string, unit: MetricUnit = 'Count', pct = false, ns = 'AWS/ApplicationELB') => opts.metrics.handle(ns, name, lb, unit, pct);
+    const h = (name: MetricName<'AWS/ApplicationELB'>, unit: MetricUnit = 'Count', pct = false) => opts.metrics.handle('AWS/ApplicationELB', name, lb, unit, pct);
     this.m = {
       RequestCount: h('RequestCount'),
       TargetResponseTime: h('TargetResponseTime', 'Seconds', true),
@@ -69,7 +70,7 @@ export class LoadBalancer {
       T3XX: h('HTTPCode_Target_3XX_Count'),
       T4XX: h('HTTPCode_Target_4XX_Count'),
       T5XX: h('HTTPCode_Target_5XX_Count'),
-      Latency: h('LoadBalancerLatency', 'Milliseconds', true, 'archcompare/Local'),
+      Latency: opts.metrics.handle('archcompare/Local', 'LoadBalancerLatency', lb, 'Milliseconds', true),
       // The LCU dimensions ALB pricing is computed from.
       NewConnectionCount: h('NewConnectionCount'),
       ProcessedBytes: h('ProcessedBytes', 'Bytes'),

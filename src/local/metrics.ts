@@ -1,33 +1,12 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as hdr from 'hdr-histogram-js';
-import { z } from 'zod';
+import { METRICS_FILE, type MetricDatum, type MetricName, type MetricNamespace, type MetricUnit } from '../architecture/metrics.js';
 
 /**
- * CloudWatch-shaped metrics of the local runtime: one JSON line per datapoint in the shape of
- * PutMetricData's MetricDatum (Namespace, MetricName, Dimensions, Timestamp, Unit, StatisticValues)
- * plus ExtendedStatistics percentiles, one datapoint per metric per (modelled) minute. The AWS target
- * fills the same shape from CloudWatch, so readers never care where the numbers came from.
+ * The local runtime's writer of the metrics contract (src/architecture/metrics.ts): it aggregates
+ * samples per series and appends one MetricDatum line per series per (modelled) period.
  */
-
-export const METRICS_FILE = 'metrics.jsonl';
-
-export const MetricDatumSchema = z.object({
-  Namespace: z.string(),
-  MetricName: z.string(),
-  Dimensions: z.array(z.object({ Name: z.string(), Value: z.string() })),
-  Timestamp: z.string(),
-  /** Modelled period in seconds (60), and the wall-clock seconds it took under the time scale. */
-  Period: z.number(),
-  RealPeriodSeconds: z.number(),
-  Unit: z.enum(['Count', 'Milliseconds', 'Seconds', 'Percent', 'None', 'Bytes']),
-  StatisticValues: z.object({ SampleCount: z.number(), Sum: z.number(), Minimum: z.number(), Maximum: z.number() }),
-  ExtendedStatistics: z.record(z.string(), z.number()).optional(),
-  Source: z.enum(['local', 'aws']),
-  TimeScale: z.number(),
-});
-export type MetricDatum = z.infer<typeof MetricDatumSchema>;
-export type MetricUnit = MetricDatum['Unit'];
 
 interface Series {
   namespace: string;
@@ -67,12 +46,12 @@ export class MetricsRecorder {
   }
 
   /** Adds one sample; `percentiles` keeps a histogram (values in ms, microsecond resolution). */
-  record(namespace: string, name: string, dims: Record<string, string>, value: number, unit: MetricUnit, percentiles = false): void {
+  record<N extends MetricNamespace>(namespace: N, name: MetricName<N>, dims: Record<string, string>, value: number, unit: MetricUnit, percentiles = false): void {
     this.handle(namespace, name, dims, unit, percentiles)(value);
   }
 
   /** A recorder bound to one series, for hot paths (no key building per sample). */
-  handle(namespace: string, name: string, dims: Record<string, string>, unit: MetricUnit, percentiles = false): (value: number) => void {
+  handle<N extends MetricNamespace>(namespace: N, name: MetricName<N>, dims: Record<string, string>, unit: MetricUnit, percentiles = false): (value: number) => void {
     const s = this.seriesFor(namespace, name, dims, unit, percentiles);
     return (value: number) => {
       s.count += 1;
@@ -152,22 +131,4 @@ function histogramScale(unit: MetricUnit): number {
 
 function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
-}
-
-/** Every datapoint the local runtime wrote (lines that do not validate are reported, not skipped silently). */
-export async function readLocalMetrics(metricsDir: string): Promise<MetricDatum[]> {
-  let text: string;
-  try {
-    text = await readFile(path.join(metricsDir, METRICS_FILE), 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line, i) => {
-      const parsed = MetricDatumSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${METRICS_FILE} line ${i + 1}: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
-    });
 }

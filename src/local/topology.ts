@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { API_ROUTES, LAMBDA_FUNCTION_IDS, lambdaFunctionIdOf, TABLES, type LambdaFunctionId } from '../architecture/system.js';
+import { block, blocks, bool, literalString, num, referencedAddress, resourcesOfType, resourceValues, wholeReference, type TerraformDocument } from '../architecture/terraform-document.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { UserError } from '../errors.js';
 import { dbMaxConnections, instanceVcpus } from './capacity.js';
@@ -7,11 +7,10 @@ import type { FidelityValues } from './fidelity.js';
 
 /**
  * What the local runtime needs to know, read from the synthesized Terraform JSON (the single source
- * of truth for sizes, bounds and limits). Pure: no I/O except readTerraformJson. A value the JSON does
- * not hold literally (a "${...}" token to an unknown resource) falls back to the stack config.
+ * of truth for sizes, bounds and limits). Pure. A value the JSON does not hold literally (a "${...}"
+ * token to an unknown resource) falls back to the stack config.
  */
 
-export type TerraformJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
 export type { LambdaFunctionId };
 
 export interface HealthCheckSpec {
@@ -87,112 +86,67 @@ export interface ServerlessTopology {
 
 export type LocalTopology = TraditionalTopology | ServerlessTopology;
 
-export async function readTerraformJson(file: string): Promise<TerraformJson> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserError(`synthesized stack ${file} cannot be read`, 'run `archcompare synth` (deploy does it for you) and retry');
-  }
-  try {
-    return JSON.parse(text) as TerraformJson;
-  } catch {
-    throw new UserError(`synthesized stack ${file} is not valid JSON`, 'synthesize the stack again with `archcompare synth`');
-  }
-}
-
-const TOKEN = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_.[\]]+))?\}$/;
-
-function resource(tf: TerraformJson, type: string, name: string): Record<string, unknown> | undefined {
-  return tf.resource?.[type]?.[name];
-}
-function resourcesOf(tf: TerraformJson, type: string): Array<[string, Record<string, unknown>]> {
-  return Object.entries(tf.resource?.[type] ?? {});
-}
-/** Terraform blocks may be written as an object or a one-element list. */
-function block(v: unknown): Record<string, unknown> | undefined {
-  if (Array.isArray(v)) return block(v[0]);
-  return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
-}
-function literal(v: unknown): string | undefined {
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v !== 'string' || v.includes('${')) return undefined;
-  return v;
-}
-function num(v: unknown, fallback: number): number;
-function num(v: unknown, fallback?: number): number | undefined;
-function num(v: unknown, fallback?: number): number | undefined {
-  const s = literal(v);
-  const n = s === undefined ? NaN : Number(s);
-  return Number.isFinite(n) ? n : fallback;
-}
-function str(v: unknown, fallback: string): string {
-  return literal(v) ?? fallback;
-}
-
 function lambdaIdOf(logical: string): LambdaFunctionId | undefined {
   return lambdaFunctionIdOf(logical);
 }
 
-export function traditionalTopology(tf: TerraformJson, config: ResolvedStackConfig, fidelity: FidelityValues): TraditionalTopology {
+export function traditionalTopology(tf: TerraformDocument, config: ResolvedStackConfig, fidelity: FidelityValues): TraditionalTopology {
   const t = config.traditional;
   const name = `${config.appName}-${config.runId}`;
-  const asg = resource(tf, 'aws_autoscaling_group', 'app') ?? {};
-  const lt = resource(tf, 'aws_launch_template', 'app') ?? {};
-  const tg = resource(tf, 'aws_lb_target_group', 'app') ?? {};
-  const hc = block(tg.health_check) ?? {};
-  const policy = resource(tf, 'aws_autoscaling_policy', 'cpu_target') ?? {};
-  const ttc = block(policy.target_tracking_configuration) ?? {};
-  const db = resource(tf, 'aws_db_instance', 'main') ?? {};
-  const lb = resource(tf, 'aws_lb', 'main') ?? {};
-  const instanceType = str(lt.instance_type, t.instanceType);
+  const asg = resourceValues(tf, 'aws_autoscaling_group', 'app');
+  const lt = resourceValues(tf, 'aws_launch_template', 'app');
+  const tg = resourceValues(tf, 'aws_lb_target_group', 'app');
+  const hc = tg && block(tg, 'health_check');
+  const policy = resourceValues(tf, 'aws_autoscaling_policy', 'cpu_target');
+  const ttc = policy && block(policy, 'target_tracking_configuration');
+  const db = resourceValues(tf, 'aws_db_instance', 'main');
+  const lb = resourceValues(tf, 'aws_lb', 'main');
+  const instanceType = literalString(lt, 'instance_type') ?? t.instanceType;
   const vcpus = instanceVcpus(instanceType);
   if (vcpus === undefined) throw new UserError(`instance type ${instanceType} has a size the local target cannot model`, 'use a standard size (nano … 48xlarge) in traditional.instanceType');
-  const instanceClass = str(db.instance_class, t.dbInstanceClass);
+  const instanceClass = literalString(db, 'instance_class') ?? t.dbInstanceClass;
   return {
     model: 'traditional',
     name,
     instanceType,
     vcpus,
-    minSize: num(asg.min_size, t.minInstances),
-    maxSize: num(asg.max_size, t.maxInstances),
-    desiredCapacity: num(asg.desired_capacity, t.desiredInstances),
-    targetCpuPercent: num(ttc.target_value, t.targetCpuPercent),
-    instanceWarmupSeconds: num(asg.default_instance_warmup, num(policy.estimated_instance_warmup, t.instanceWarmupSeconds)),
-    healthCheckGracePeriodSeconds: num(asg.health_check_grace_period, 300),
+    minSize: num(asg, 'min_size') ?? t.minInstances,
+    maxSize: num(asg, 'max_size') ?? t.maxInstances,
+    desiredCapacity: num(asg, 'desired_capacity') ?? t.desiredInstances,
+    targetCpuPercent: num(ttc, 'target_value') ?? t.targetCpuPercent,
+    instanceWarmupSeconds: num(asg, 'default_instance_warmup') ?? num(policy, 'estimated_instance_warmup') ?? t.instanceWarmupSeconds,
+    healthCheckGracePeriodSeconds: num(asg, 'health_check_grace_period') ?? 300,
     healthCheck: {
-      path: str(hc.path, t.healthCheckPath),
-      intervalSeconds: num(hc.interval, t.healthCheckIntervalSeconds),
-      timeoutSeconds: num(hc.timeout, 5),
-      healthyThreshold: num(hc.healthy_threshold, t.healthyThreshold),
-      unhealthyThreshold: num(hc.unhealthy_threshold, t.unhealthyThreshold),
+      path: literalString(hc, 'path') ?? t.healthCheckPath,
+      intervalSeconds: num(hc, 'interval') ?? t.healthCheckIntervalSeconds,
+      timeoutSeconds: num(hc, 'timeout') ?? 5,
+      healthyThreshold: num(hc, 'healthy_threshold') ?? t.healthyThreshold,
+      unhealthyThreshold: num(hc, 'unhealthy_threshold') ?? t.unhealthyThreshold,
     },
-    deregistrationDelaySeconds: num(tg.deregistration_delay, t.deregistrationDelaySeconds),
+    deregistrationDelaySeconds: num(tg, 'deregistration_delay') ?? t.deregistrationDelaySeconds,
     db: {
       instanceClass,
-      engineVersion: str(db.engine_version, t.dbEngineVersion),
-      database: str(db.db_name, 'app'),
-      username: str(db.username, 'app'),
+      engineVersion: literalString(db, 'engine_version') ?? t.dbEngineVersion,
+      database: literalString(db, 'db_name') ?? 'app',
+      username: literalString(db, 'username') ?? 'app',
       maxConnections: dbMaxConnections(instanceClass, fidelity.rdsMaxConnectionsMemoryDivisor, fidelity.localMaxDbConnections),
     },
-    loadBalancerName: str(lb.name, `${name}-alb`),
-    autoScalingGroupName: str(asg.name, `${name}-asg`),
-    dbInstanceIdentifier: str(db.identifier, `${name}-db`),
+    loadBalancerName: literalString(lb, 'name') ?? `${name}-alb`,
+    autoScalingGroupName: literalString(asg, 'name') ?? `${name}-asg`,
+    dbInstanceIdentifier: literalString(db, 'identifier') ?? `${name}-db`,
   };
 }
 
 function tableSpec(logicalId: string, r: Record<string, unknown>, prefix: string): TableSpec {
-  const attrs = (Array.isArray(r.attribute) ? r.attribute : r.attribute ? [r.attribute] : []) as Array<Record<string, unknown>>;
-  const gsis = (Array.isArray(r.global_secondary_index) ? r.global_secondary_index : r.global_secondary_index ? [r.global_secondary_index] : []) as Array<Record<string, unknown>>;
-  const ttl = block(r.ttl);
+  const ttl = block(r, 'ttl');
   return {
     logicalId,
-    name: str(r.name, `${prefix}-${logicalId}`),
-    hashKey: str(r.hash_key, 'pk'),
-    rangeKey: literal(r.range_key),
-    attributes: attrs.map((a) => ({ name: String(a.name), type: (String(a.type ?? 'S') as 'S' | 'N' | 'B') })),
-    globalSecondaryIndexes: gsis.map((g) => ({ name: String(g.name), hashKey: String(g.hash_key), rangeKey: literal(g.range_key), projectionType: str(g.projection_type, 'ALL') })),
-    ttlAttribute: ttl && ttl.enabled !== false ? literal(ttl.attribute_name) : undefined,
+    name: literalString(r, 'name') ?? `${prefix}-${logicalId}`,
+    hashKey: literalString(r, 'hash_key') ?? 'pk',
+    rangeKey: literalString(r, 'range_key'),
+    attributes: blocks(r, 'attribute').map((a) => ({ name: String(a.name), type: (String(a.type ?? 'S') as 'S' | 'N' | 'B') })),
+    globalSecondaryIndexes: blocks(r, 'global_secondary_index').map((g) => ({ name: String(g.name), hashKey: String(g.hash_key), rangeKey: literalString(g, 'range_key'), projectionType: literalString(g, 'projection_type') ?? 'ALL' })),
+    ttlAttribute: ttl && bool(ttl, 'enabled') !== false ? literalString(ttl, 'attribute_name') : undefined,
   };
 }
 
@@ -218,31 +172,32 @@ export function parseRouteKey(routeKey: string, fn: LambdaFunctionId): RouteSpec
   return { method: method.toUpperCase(), path, routeKey, fn };
 }
 
-export function serverlessTopology(tf: TerraformJson, config: ResolvedStackConfig): ServerlessTopology {
+export function serverlessTopology(tf: TerraformDocument, config: ResolvedStackConfig): ServerlessTopology {
   const s = config.serverless;
   const name = `${config.appName}-${config.runId}`;
   const functions: FunctionSpec[] = [];
-  for (const [logical, r] of resourcesOf(tf, 'aws_lambda_function')) {
+  for (const { name: logical, values: r } of resourcesOfType(tf, 'aws_lambda_function')) {
     const id = lambdaIdOf(logical);
     if (!id) continue;
-    const env = block(r.environment);
-    const vars = (block(env?.variables) ?? {}) as Record<string, unknown>;
+    const env = block(r, 'environment');
+    const vars = (env && block(env, 'variables')) ?? {};
     const environment: FunctionSpec['environment'] = {};
     for (const [k, v] of Object.entries(vars)) {
-      const m = typeof v === 'string' ? TOKEN.exec(v) : null;
-      if (m) environment[k] = { ref: m[2] ? `${m[1]}.${m[2]}` : m[1]! };
-      else if (literal(v) !== undefined) environment[k] = literal(v)!;
+      const ref = wholeReference(v);
+      const value = literalString(vars, k);
+      if (ref) environment[k] = { ref };
+      else if (value !== undefined) environment[k] = value;
     }
     const arch = Array.isArray(r.architectures) ? String(r.architectures[0]) : s.lambdaArchitecture;
-    const reserved = num(r.reserved_concurrent_executions);
+    const reserved = num(r, 'reserved_concurrent_executions');
     functions.push({
       id,
-      functionName: str(r.function_name, `${name}-${id}`),
-      memoryMb: num(r.memory_size, s.lambdaMemoryMb),
-      timeoutSeconds: num(r.timeout, s.lambdaTimeoutSeconds),
+      functionName: literalString(r, 'function_name') ?? `${name}-${id}`,
+      memoryMb: num(r, 'memory_size') ?? s.lambdaMemoryMb,
+      timeoutSeconds: num(r, 'timeout') ?? s.lambdaTimeoutSeconds,
       architecture: arch,
       reservedConcurrency: reserved !== undefined && reserved >= 0 ? reserved : s.reservedConcurrency,
-      provisionedConcurrency: num(resource(tf, 'aws_lambda_provisioned_concurrency_config', `${logical}_provisioned`)?.provisioned_concurrent_executions, 0),
+      provisionedConcurrency: num(resourceValues(tf, 'aws_lambda_provisioned_concurrency_config', `${logical}_provisioned`), 'provisioned_concurrent_executions') ?? 0,
       environment,
     });
   }
@@ -253,43 +208,43 @@ export function serverlessTopology(tf: TerraformJson, config: ResolvedStackConfi
 
   // route -> integration -> function, following the "${...}" references by address.
   const integrationFn = new Map<string, { fn: LambdaFunctionId; timeoutMs?: number }>();
-  for (const [logical, r] of resourcesOf(tf, 'aws_apigatewayv2_integration')) {
-    const m = typeof r.integration_uri === 'string' ? TOKEN.exec(r.integration_uri) : null;
-    const fnLogical = m?.[1]?.startsWith('aws_lambda_function.') ? m[1].split('.')[1]! : logical;
+  for (const { address, name: logical, values: r } of resourcesOfType(tf, 'aws_apigatewayv2_integration')) {
+    const target = referencedAddress(r.integration_uri);
+    const fnLogical = target?.startsWith('aws_lambda_function.') ? target.slice('aws_lambda_function.'.length) : logical;
     const id = lambdaIdOf(fnLogical);
-    if (id) integrationFn.set(logical, { fn: id, timeoutMs: num(r.timeout_milliseconds) });
+    if (id) integrationFn.set(address, { fn: id, timeoutMs: num(r, 'timeout_milliseconds') });
   }
   const routes: RouteSpec[] = [];
-  for (const [, r] of resourcesOf(tf, 'aws_apigatewayv2_route')) {
-    const key = literal(r.route_key);
-    const target = typeof r.target === 'string' ? /aws_apigatewayv2_integration\.([A-Za-z0-9_-]+)/.exec(r.target) : null;
-    const integration = target ? integrationFn.get(target[1]!) : undefined;
+  for (const { values: r } of resourcesOfType(tf, 'aws_apigatewayv2_route')) {
+    const key = literalString(r, 'route_key');
+    const target = referencedAddress(r.target);
+    const integration = target ? integrationFn.get(target) : undefined;
     if (key && integration) routes.push({ ...parseRouteKey(key, integration.fn), integrationTimeoutMs: integration.timeoutMs });
   }
   if (routes.length === 0) routes.push(...CONTRACT_ROUTES.map(([k, fn]) => parseRouteKey(k, fn)));
 
-  const stage = resource(tf, 'aws_apigatewayv2_stage', 'default') ?? {};
-  const drs = block(stage.default_route_settings) ?? {};
-  const api = resource(tf, 'aws_apigatewayv2_api', 'http') ?? {};
-  const tables = resourcesOf(tf, 'aws_dynamodb_table').map(([logical, r]) => tableSpec(logical, r, name));
-  const queue = resource(tf, 'aws_sqs_queue', 'orders') ?? {};
-  const dlq = resource(tf, 'aws_sqs_queue', 'orders_dlq') ?? {};
-  const esm = resource(tf, 'aws_lambda_event_source_mapping', 'orders_consumer') ?? {};
+  const stage = resourceValues(tf, 'aws_apigatewayv2_stage', 'default');
+  const drs = stage && block(stage, 'default_route_settings');
+  const api = resourceValues(tf, 'aws_apigatewayv2_api', 'http');
+  const tables = resourcesOfType(tf, 'aws_dynamodb_table').map((r) => tableSpec(r.name, r.values, name));
+  const queue = resourceValues(tf, 'aws_sqs_queue', 'orders');
+  const dlq = resourceValues(tf, 'aws_sqs_queue', 'orders_dlq');
+  const esm = resourceValues(tf, 'aws_lambda_event_source_mapping', 'orders_consumer');
   return {
     model: 'serverless',
     name,
-    apiName: str(api.name, `${name}-api`),
-    stageName: str(stage.name, '$default'),
-    throttle: { rateLimit: num(drs.throttling_rate_limit, s.apiThrottleRateLimit), burstLimit: num(drs.throttling_burst_limit, s.apiThrottleBurstLimit) },
+    apiName: literalString(api, 'name') ?? `${name}-api`,
+    stageName: literalString(stage, 'name') ?? '$default',
+    throttle: { rateLimit: num(drs, 'throttling_rate_limit') ?? s.apiThrottleRateLimit, burstLimit: num(drs, 'throttling_burst_limit') ?? s.apiThrottleBurstLimit },
     functions,
     routes,
     tables: tables.length > 0 ? tables : contractTables(name),
     queues: {
-      orders: str(queue.name, `${name}-orders`),
-      ordersDlq: str(dlq.name, `${name}-orders-dlq`),
-      maxReceiveCount: redriveMaxReceiveCount(queue.redrive_policy) ?? s.ordersMaxReceiveCount,
-      consumerBatchSize: num(esm.batch_size, 10),
-      visibilityTimeoutSeconds: num(queue.visibility_timeout_seconds, 30),
+      orders: literalString(queue, 'name') ?? `${name}-orders`,
+      ordersDlq: literalString(dlq, 'name') ?? `${name}-orders-dlq`,
+      maxReceiveCount: redriveMaxReceiveCount(queue?.redrive_policy) ?? s.ordersMaxReceiveCount,
+      consumerBatchSize: num(esm, 'batch_size') ?? 10,
+      visibilityTimeoutSeconds: num(queue, 'visibility_timeout_seconds') ?? 30,
     },
   };
 }
@@ -297,12 +252,12 @@ export function serverlessTopology(tf: TerraformJson, config: ResolvedStackConfi
 function redriveMaxReceiveCount(policy: unknown): number | undefined {
   if (typeof policy !== 'string') return undefined;
   try {
-    return num((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount);
+    return num(JSON.parse(policy) as Record<string, unknown>, 'maxReceiveCount');
   } catch {
     return undefined;
   }
 }
 
-export function topologyFor(model: Model, tf: TerraformJson, config: ResolvedStackConfig, fidelity: FidelityValues): LocalTopology {
+export function topologyFor(model: Model, tf: TerraformDocument, config: ResolvedStackConfig, fidelity: FidelityValues): LocalTopology {
   return model === 'traditional' ? traditionalTopology(tf, config, fidelity) : serverlessTopology(tf, config);
 }

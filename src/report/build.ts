@@ -2,7 +2,7 @@ import type { BenchResult, MetricDatapoint, PhaseResult, RequestStats } from '..
 import { DEFAULT_CURVE } from '../cost/break-even.js';
 import type { CostLine } from '../cost/engine.js';
 import { runEstimate, type EstimateResult, type StackResult } from '../cost/estimate.js';
-import type { TerraformDocument } from '../cost/terraform.js';
+import type { TerraformDocument } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from '../cost/units.js';
 import { formatParameterValue, LOCAL_PARAMETERS, modelledParameter, MODELLED_PARAMETERS, type CostParameterId, type ModelledParameter } from '../architecture/modelled-parameters.js';
 import { UserError } from '../errors.js';

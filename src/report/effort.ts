@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Decimal } from '../pricing/money.js';
-import { bool, block, num, type TerraformDocument, type TerraformResource } from '../cost/terraform.js';
+import { bool, block, num, type TerraformDocument, type TerraformResource } from '../architecture/terraform-document.js';
 import type { EffortItem, EffortModel } from './model.js';
 
 /**

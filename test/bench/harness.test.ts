@@ -222,9 +222,9 @@ describe('bench harness against a known server', () => {
     const metricsDir = tempDir('ac-metrics-');
     await mkdir(metricsDir, { recursive: true });
     const now = new Date().toISOString();
-    const datum = (name: string, max: number, sum: number) =>
-      JSON.stringify({ Namespace: 'AWS/AutoScaling', MetricName: name, Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'app' }], Timestamp: now, Period: 60, RealPeriodSeconds: 6, Unit: 'Count', StatisticValues: { SampleCount: 6, Sum: sum, Minimum: 1, Maximum: max }, Source: 'local', TimeScale: 10 });
-    await writeFile(path.join(metricsDir, 'metrics.jsonl'), `${datum('GroupInServiceInstances', 3, 12)}\nnot json\n${datum('RequestCount', 99, 1200)}\n`);
+    const datum = (namespace: string, name: string, max: number, sum: number) =>
+      JSON.stringify({ Namespace: namespace, MetricName: name, Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'app' }], Timestamp: now, Period: 60, RealPeriodSeconds: 6, Unit: 'Count', StatisticValues: { SampleCount: 6, Sum: sum, Minimum: 1, Maximum: max }, Source: 'local', TimeScale: 10 });
+    await writeFile(path.join(metricsDir, 'metrics.jsonl'), `${datum('AWS/AutoScaling', 'GroupInServiceInstances', 3, 12)}\nnot json\n${datum('AWS/ApplicationELB', 'RequestCount', 99, 1200)}\n`);
     const profile = parseProfile({ name: 's', description: 'd', mix: READ_ONLY, phases: [{ name: 'm', duration: 1, rate: 10 }] }, 'inline');
     const r = await runBench({ target: target(server.url, { kind: 'local', metricsDir }), profile, profileFile: 'inline', timeScale: 1, runId: 'scale', invariants: [] });
     expect(r.scalingTimeline.source).toBe('local-metrics');

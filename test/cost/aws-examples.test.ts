@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareStack, priceStack } from '../../src/cost/engine.js';
-import { readTerraformDocument } from '../../src/cost/terraform.js';
+import { readTerraformDocument } from '../../src/architecture/terraform-document.js';
 import type { UsageSet } from '../../src/cost/usage.js';
 import { PriceBook } from '../../src/pricing/price-book.js';
 import { PriceSnapshotSchema, type PriceSnapshot } from '../../src/pricing/schema.js';

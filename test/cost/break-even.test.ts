@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findBreakEven, trafficGrid, type TrafficModel } from '../../src/cost/break-even.js';
 import { runEstimate } from '../../src/cost/estimate.js';
 import { instancesFor } from '../../src/cost/measured-usage.js';
-import { readTerraformDocument } from '../../src/cost/terraform.js';
+import { readTerraformDocument } from '../../src/architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from '../../src/cost/units.js';
 import { dec } from '../../src/pricing/money.js';
 import { loadPriceBook } from '../../src/pricing/snapshot-store.js';

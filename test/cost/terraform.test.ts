@@ -1,44 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readTerraformDocument, readTerraformFile } from '../../src/architecture/terraform-document.js';
 import { prepareStack, priceStack } from '../../src/cost/engine.js';
-import { readTerraformDocument } from '../../src/cost/terraform.js';
 import { parseUsageFile, usageFor } from '../../src/cost/usage.js';
 import { loadPriceBook } from '../../src/pricing/snapshot-store.js';
 import { FIXED_NOW } from './helpers/golden.js';
 
-/** A trimmed `terraform show -json` plan: resources in the root and in a child module, a data source, the provider region. */
-const plan = {
-  format_version: '1.2',
-  terraform_version: '1.9.5',
-  planned_values: {
-    root_module: {
-      resources: [
-        { address: 'aws_sqs_queue.jobs', mode: 'managed', type: 'aws_sqs_queue', name: 'jobs', values: { fifo_queue: false } },
-        { address: 'data.aws_caller_identity.me', mode: 'data', type: 'aws_caller_identity', name: 'me', values: {} },
-      ],
-      child_modules: [
-        {
-          address: 'module.api',
-          resources: [
-            { address: 'module.api.aws_lambda_function.handler[0]', mode: 'managed', type: 'aws_lambda_function', name: 'handler', index: 0, values: { memory_size: 256, architectures: ['arm64'], ephemeral_storage: [{ size: 512 }] } },
-            { address: 'module.api.aws_db_instance.db', mode: 'managed', type: 'aws_db_instance', name: 'db', values: { engine: 'postgres', instance_class: '${var.db_class}' } },
-          ],
-        },
-      ],
-    },
-  },
-  configuration: { provider_config: { aws: { name: 'aws', expressions: { region: { constant_value: 'eu-west-1' } } } } },
-};
+/** The plan the reader's tests use (test/architecture/terraform-document.test.ts). */
+const PLAN_FILE = fileURLToPath(new URL('../architecture/fixtures/plan.json', import.meta.url));
 
-describe('reading Terraform', () => {
-  it('reads a plan: child modules, no data sources, the provider region', () => {
-    const doc = readTerraformDocument(plan, 'plan.json');
-    expect(doc.format).toBe('plan-json');
-    expect(doc.region).toBe('eu-west-1');
-    expect(doc.resources.map((r) => r.address)).toEqual(['aws_sqs_queue.jobs', 'module.api.aws_lambda_function.handler[0]', 'module.api.aws_db_instance.db']);
-  });
-
+describe('pricing what the Terraform reader gives', () => {
   it('treats unresolved references as unknown, never as numbers, and says why a resource cannot be priced', () => {
-    const prepared = prepareStack(readTerraformDocument(plan, 'plan.json'));
+    const prepared = prepareStack(readTerraformFile(PLAN_FILE));
     expect(prepared.unsupported).toEqual([{ address: 'module.api.aws_db_instance.db', type: 'aws_db_instance', reason: 'instance_class is unknown' }]);
     const asg = prepareStack(readTerraformDocument({ resource: { aws_autoscaling_group: { app: { min_size: '${var.min}', launch_template: { id: '${aws_launch_template.missing.id}' } } } } }, 'x'));
     expect(asg.unsupported[0]!.reason).toMatch(/instance type is unknown/);
@@ -47,15 +20,11 @@ describe('reading Terraform', () => {
   it('prices module addresses with usage keyed by the same address (plan blocks as lists)', () => {
     const { usage } = parseUsageFile(`version: 0.1\nresource_usage:\n  module.api.aws_lambda_function.handler[0]:\n    monthly_requests: 2000000\n    request_duration_ms: 100\n  aws_sqs_queue.jobs:\n    monthly_requests: 3000000\n`, 'u.yml');
     const { book } = loadPriceBook('eu-west-1', { now: FIXED_NOW });
-    const e = priceStack(prepareStack(readTerraformDocument(plan, 'plan.json')), usage, book, { freeTier: false });
+    const e = priceStack(prepareStack(readTerraformFile(PLAN_FILE)), usage, book, { freeTier: false });
     const fn = e.resources.find((r) => r.address === 'module.api.aws_lambda_function.handler[0]')!;
     // 2M x $0.20/M + 2M x 0.1 s x 0.25 GB = 50,000 GB-s x $0.0000133334 (arm64)
     expect(fn.monthlyCost.toFixed()).toBe('1.06667');
     expect(fn.components[0]!.price.usageType).toBe('EU-Request-ARM');
-  });
-
-  it('rejects what is neither a plan nor Terraform JSON', () => {
-    expect(() => readTerraformDocument({ hello: 1 }, 'x.json')).toThrow(/x\.json: neither a plan .* nor Terraform JSON configuration/);
   });
 });
 

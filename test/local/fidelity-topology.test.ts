@@ -1,15 +1,24 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readTerraformDocument } from '../../src/architecture/terraform-document.js';
 import { StackConfigSchema, type ResolvedStackConfig } from '../../src/config/stack-config.js';
 import { UserError } from '../../src/errors.js';
 import { dbClassMemoryGiB, dbMaxConnections, instanceVcpus } from '../../src/local/capacity.js';
 import { coldStartProvisioningMs, DEFAULT_FIDELITY, FIDELITY_DOCS, loadFidelity, realMs, resolveFidelity } from '../../src/local/fidelity.js';
-import { readTerraformJson, serverlessTopology, traditionalTopology } from '../../src/local/topology.js';
+import { serverlessTopology, traditionalTopology } from '../../src/local/topology.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const config = { ...StackConfigSchema.parse({}), runId: 'local-test' } as ResolvedStackConfig;
+
+/** A synthesized stack fixture, edited before it is read (the JSON, not the config, is the source of truth). */
+function stackFixture(file: string, edit: (resource: Record<string, Record<string, Record<string, unknown>>>) => void) {
+  const json = JSON.parse(readFileSync(path.join(here, 'fixtures', file), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  edit(json.resource);
+  return readTerraformDocument(json, file);
+}
 
 describe('fidelity parameters', () => {
   it('documents every parameter with a unit and a public source', () => {
@@ -55,9 +64,10 @@ describe('capacity model', () => {
 });
 
 describe('topology from the synthesized stack', () => {
-  it('reads the traditional sizes, bounds and health checks', async () => {
-    const tf = await readTerraformJson(path.join(here, 'fixtures/traditional.tf.json'));
-    tf.resource!.aws_autoscaling_group!.app!.max_size = 9; // the JSON, not the config, is the source of truth
+  it('reads the traditional sizes, bounds and health checks', () => {
+    const tf = stackFixture('traditional.tf.json', (resource) => {
+      resource.aws_autoscaling_group!.app!.max_size = 9;
+    });
     const t = traditionalTopology(tf, config, DEFAULT_FIDELITY);
     expect(t).toMatchObject({
       instanceType: 't3.small',
@@ -73,10 +83,11 @@ describe('topology from the synthesized stack', () => {
     });
   });
 
-  it('reads the serverless functions, routes, throttles and tables, resolving references by address', async () => {
-    const tf = await readTerraformJson(path.join(here, 'fixtures/serverless.tf.json'));
-    tf.resource!.aws_lambda_function!.catalog!.reserved_concurrent_executions = 7;
-    tf.resource!.aws_lambda_provisioned_concurrency_config = { users_provisioned: { provisioned_concurrent_executions: 3 } };
+  it('reads the serverless functions, routes, throttles and tables, resolving references by address', () => {
+    const tf = stackFixture('serverless.tf.json', (resource) => {
+      resource.aws_lambda_function!.catalog!.reserved_concurrent_executions = 7;
+      resource.aws_lambda_provisioned_concurrency_config = { users_provisioned: { provisioned_concurrent_executions: 3 } };
+    });
     const s = serverlessTopology(tf, config);
     expect(s.throttle).toEqual({ rateLimit: 1000, burstLimit: 2000 });
     expect(s.functions.map((f) => f.id).sort()).toEqual(['cart', 'catalog', 'orders', 'orders-consumer', 'payments', 'users']);
@@ -90,7 +101,11 @@ describe('topology from the synthesized stack', () => {
     expect(s.tables.find((t) => t.logicalId === 'orders')).toMatchObject({ hashKey: 'pk', rangeKey: 'sk', globalSecondaryIndexes: [{ name: 'gsi1' }], ttlAttribute: 'ttl' });
   });
 
-  it('refuses an unreadable stack with one line and a fix', async () => {
-    await expect(readTerraformJson('/nonexistent/cdk.tf.json')).rejects.toMatchObject({ message: expect.stringMatching(/cannot be read/), fix: expect.stringMatching(/archcompare synth/) });
+  it('falls back to the stack config where the JSON holds a token, not a literal', () => {
+    const tf = stackFixture('traditional.tf.json', (resource) => {
+      resource.aws_autoscaling_group!.app!.max_size = '${var.max_size}';
+      resource.aws_launch_template!.app!.instance_type = '${var.instance_type}';
+    });
+    expect(traditionalTopology(tf, config, DEFAULT_FIDELITY)).toMatchObject({ maxSize: config.traditional.maxInstances, instanceType: config.traditional.instanceType });
   });
 });

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiGatewayFront } from '../../src/local/apigw.js';
 import { resolveFidelity, type FidelityValues } from '../../src/local/fidelity.js';
 import { LambdaRuntime, type LocalFunction } from '../../src/local/lambda-runtime.js';
-import { MetricsRecorder, readLocalMetrics } from '../../src/local/metrics.js';
+import { MetricsRecorder } from '../../src/local/metrics.js';
 import { freePort, pidAlive, sleep } from '../../src/local/processes.js';
 import { LocalQueue } from '../../src/local/sqs.js';
 import { parseRouteKey, type ServerlessTopology } from '../../src/local/topology.js';
+import { readRecordedMetrics } from '../support/metrics.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const bundle = path.join(here, 'fixtures/lambda-handler/index.mjs');
@@ -145,7 +146,7 @@ describe('Lambda runtime behind the API-gateway front (real worker processes)', 
 
   it('writes CloudWatch-shaped Lambda and API Gateway metrics', async () => {
     await metrics.flush();
-    const data = await readLocalMetrics(dir);
+    const data = await readRecordedMetrics(dir);
     const sum = (ns: string, name: string, dim?: string) =>
       data.filter((d) => d.Namespace === ns && d.MetricName === name && (!dim || d.Dimensions.some((x) => x.Value === dim))).reduce((s, d) => s + d.StatisticValues.Sum, 0);
     expect(sum('AWS/Lambda', 'Throttles', 't-catalog')).toBe(2);
@@ -159,7 +160,7 @@ describe('Lambda runtime behind the API-gateway front (real worker processes)', 
 });
 
 describe("this machine's limits: init slots and the environment ceiling", () => {
-  const sumOf = (data: Awaited<ReturnType<typeof readLocalMetrics>>, name: string) => data.filter((d) => d.MetricName === name).reduce((s, d) => s + d.StatisticValues.Sum, 0);
+  const sumOf = (data: Awaited<ReturnType<typeof readRecordedMetrics>>, name: string) => data.filter((d) => d.MetricName === name).reduce((s, d) => s + d.StatisticValues.Sum, 0);
 
   it('runs one Init at a time and lets a waiting invocation take an environment that turns idle', async () => {
     const overrides = { localMaxConcurrentInits: 1, coldStartProvisioningMs: [{ maxMemoryMb: 10240, ms: 0 }] };
@@ -179,7 +180,7 @@ describe("this machine's limits: init slots and the environment ceiling", () => 
         expect(outcomes.filter((o) => o.kind === 'ok' && o.coldStart)).toHaveLength(cold);
         expect(runtime.snapshot()).toHaveLength(cold);
         await metrics.flush();
-        const data = await readLocalMetrics(dir);
+        const data = await readRecordedMetrics(dir);
         expect(sumOf(data, 'LocalInitSlotWaits')).toBe(5);
         expect(sumOf(data, 'LocalInitSlotSwitches')).toBe(6 - cold);
       } finally {
@@ -209,7 +210,7 @@ describe("this machine's limits: init slots and the environment ceiling", () => 
       expect(pidAlive(usersPid)).toBe(false);
       expect(runtime.snapshot().map((e) => e.function).sort()).toEqual(['cart', 'catalog']);
       await metrics.flush();
-      expect(sumOf(await readLocalMetrics(dir), 'LocalEnvironmentWaits')).toBeGreaterThanOrEqual(1);
+      expect(sumOf(await readRecordedMetrics(dir), 'LocalEnvironmentWaits')).toBeGreaterThanOrEqual(1);
     });
   });
 });

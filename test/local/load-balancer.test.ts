@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoadBalancer } from '../../src/local/load-balancer.js';
-import { MetricsRecorder, readLocalMetrics } from '../../src/local/metrics.js';
+import { MetricsRecorder } from '../../src/local/metrics.js';
 import { freePort, sleep, waitFor } from '../../src/local/processes.js';
+import { readRecordedMetrics } from '../support/metrics.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const SERVER = path.join(here, 'fixtures/app-server.mjs');
@@ -149,7 +150,7 @@ describe('load balancer (real app processes, real HTTP)', () => {
     await waitFor(() => lb.healthy().length === 1, 3000, 'target never healthy');
     for (let i = 0; i < 5; i++) await get('/x');
     await metrics.flush();
-    const data = await readLocalMetrics(dir);
+    const data = await readRecordedMetrics(dir);
     const one = (name: string) => data.find((d) => d.Namespace === 'AWS/ApplicationELB' && d.MetricName === name);
     expect(one('RequestCount')?.StatisticValues.Sum).toBe(6);
     expect(one('HTTPCode_Target_2XX_Count')?.StatisticValues.Sum).toBe(5);

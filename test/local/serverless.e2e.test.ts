@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocalStatus } from '../../src/local/index.js';
 import { runBench } from '../../src/bench/harness.js';
 import { parseProfile } from '../../src/bench/profiles.js';
-import { readLocalMetrics } from '../../src/local/metrics.js';
 import { waitFor } from '../../src/local/processes.js';
+import { readRecordedMetrics } from '../support/metrics.js';
 import { client, deployFromStack, destroyLocal, expectNothingLeft, footprint, localStatus, shopJourney } from './support.js';
 
 describe('serverless model deployed locally', () => {
@@ -99,7 +99,7 @@ describe('serverless model deployed locally', () => {
   it('writes Lambda, API Gateway and DynamoDB metrics in CloudWatch shape', async () => {
     // one modelled minute is one real second at time scale 60
     await new Promise((r) => setTimeout(r, 1300));
-    const data = await readLocalMetrics(d.local.metricsDir);
+    const data = await readRecordedMetrics(d.local.metricsDir);
     const names = new Set(data.map((x) => `${x.Namespace}/${x.MetricName}`));
     for (const n of ['AWS/ApiGateway/Count', 'AWS/ApiGateway/Latency', 'AWS/Lambda/Invocations', 'AWS/Lambda/Duration', 'AWS/Lambda/ConcurrentExecutions', 'LambdaInsights/init_duration', 'AWS/DynamoDB/ConsumedReadCapacityUnits', 'AWS/DynamoDB/ConsumedWriteCapacityUnits', 'AWS/SQS/NumberOfMessagesSent', 'AWS/SQS/NumberOfMessagesDeleted', 'archcompare/Local/MachineCPUUtilization'])
       expect(names, n).toContain(n);

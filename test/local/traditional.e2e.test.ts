@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocalStatus, injectLocalFault } from '../../src/local/index.js';
-import { readLocalMetrics } from '../../src/local/metrics.js';
 import { sleep, waitFor } from '../../src/local/processes.js';
+import { readRecordedMetrics } from '../support/metrics.js';
 import { client, deployFromStack, destroyLocal, expectNothingLeft, footprint, localStatus, shopJourney } from './support.js';
 
 /** A closed-loop load of `concurrency` clients for `ms` (bounded in time); returns status counts. */
@@ -118,7 +118,7 @@ describe('traditional model deployed locally', () => {
 
   it('writes ALB, Auto Scaling, EC2 and RDS metrics in CloudWatch shape', async () => {
     await sleep(1200);
-    const data = await readLocalMetrics(d.local.metricsDir);
+    const data = await readRecordedMetrics(d.local.metricsDir);
     const names = new Set(data.map((x) => `${x.Namespace}/${x.MetricName}`));
     for (const n of ['AWS/ApplicationELB/RequestCount', 'AWS/ApplicationELB/TargetResponseTime', 'AWS/ApplicationELB/HTTPCode_Target_2XX_Count', 'AWS/AutoScaling/GroupInServiceInstances', 'AWS/EC2/CPUUtilization', 'AWS/RDS/DatabaseConnections'])
       expect(names, n).toContain(n);

@@ -1,5 +1,5 @@
 import { priceFilters, type OperatingSystem } from '../price-filters.js';
-import { block, blocks, bool, num, referencedAddress, str, type TerraformResource } from '../terraform.js';
+import { block, blocks, bool, num, referencedAddress, str, type TerraformResource } from '../../architecture/terraform-document.js';
 import { HOURS_PER_MONTH } from '../units.js';
 import { defineHandler, type CostComponentSpec, type ResourceUsage, type StackIndex, type Unsupported } from './types.js';
 

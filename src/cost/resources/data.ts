@@ -1,5 +1,5 @@
 import { priceFilters } from '../price-filters.js';
-import { block, bool, str } from '../terraform.js';
+import { block, bool, str } from '../../architecture/terraform-document.js';
 import { defineHandler, usageNumber, type CostComponentSpec } from './types.js';
 
 /**

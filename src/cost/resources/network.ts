@@ -1,5 +1,5 @@
 import { priceFilters } from '../price-filters.js';
-import { blocks, bool, str } from '../terraform.js';
+import { blocks, bool, str } from '../../architecture/terraform-document.js';
 import { HOURS_PER_MONTH } from '../units.js';
 import { defineHandler, usageNumber, type CostComponentSpec } from './types.js';
 

@@ -1,5 +1,5 @@
 import { priceFilters } from '../price-filters.js';
-import { blocks, num, str } from '../terraform.js';
+import { blocks, num, str } from '../../architecture/terraform-document.js';
 import { defineHandler, usageNumber } from './types.js';
 
 type CognitoTier = 'LITE' | 'ESSENTIALS' | 'PLUS';

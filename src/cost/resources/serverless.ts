@@ -1,5 +1,5 @@
 import { priceFilters, type Architecture } from '../price-filters.js';
-import { block, num, referencedAddress, str, type TerraformResource } from '../terraform.js';
+import { block, num, referencedAddress, str, type TerraformResource } from '../../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from '../units.js';
 import { defineHandler, usageNumber, type CostComponentSpec, type StackIndex } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { PriceFilter } from '../../pricing/price-book.js';
-import type { TerraformResource } from '../terraform.js';
+import type { TerraformResource } from '../../architecture/terraform-document.js';
 
 /**
  * The always-free allowances AWS gives every account each month (not the 12-month trial

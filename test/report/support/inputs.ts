@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchResultSchema } from '../../../src/bench/result-schema.js';
-import { readTerraformDocument } from '../../../src/cost/terraform.js';
+import { readTerraformDocument } from '../../../src/architecture/terraform-document.js';
 import { loadPriceBook } from '../../../src/pricing/snapshot-store.js';
 import type { ReportInputs } from '../../../src/report/build.js';
 import { loadEffortWeights } from '../../../src/report/inputs.js';

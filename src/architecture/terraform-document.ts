@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
 /**
- * Layer 1 input: Terraform resources, read from either synthesized Terraform JSON (cdktf's
- * cdk.tf.json: {"resource": {"aws_lb": {"main": {...}}}, "provider": {"aws": [{"region": ...}]}})
- * or a plan (`terraform show -json plan.out`: planned_values.root_module, child modules included).
- * Values are kept as Terraform wrote them; "${…}" interpolations are unresolved references, which
- * the attribute readers below treat as unknown — never as numbers.
+ * The one reader of Terraform documents, for the cost engine, the effort rubric and the local
+ * topology: synthesized Terraform JSON (cdktf's cdk.tf.json: {"resource": {"aws_lb": {"main": {...}}},
+ * "provider": {"aws": [{"region": ...}]}}) or a plan (`terraform show -json plan.out`:
+ * planned_values.root_module, child modules included). Values are kept as Terraform wrote them;
+ * "${…}" interpolations are unresolved references, which the attribute readers below treat as
+ * unknown — never as numbers. Pure except readTerraformFile.
  */
 export interface TerraformResource {
   /** e.g. aws_lambda_function.users, module.api.aws_lambda_function.users[0] */
@@ -53,6 +55,12 @@ export function str(values: Record<string, unknown> | undefined, key: string): s
   return typeof v === 'string' && !isUnresolved(v) ? v : undefined;
 }
 
+/** A literal as Terraform converts it to a string (numbers and booleans too, as in a map(string)); undefined when unknown. */
+export function literalString(values: Record<string, unknown> | undefined, key: string): string | undefined {
+  const v = values?.[key];
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : str(values, key);
+}
+
 export function bool(values: Record<string, unknown> | undefined, key: string): boolean | undefined {
   const v = values?.[key];
   if (typeof v === 'boolean') return v;
@@ -66,6 +74,21 @@ export function referencedAddress(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /\$\{((?:module\.[\w-]+\.)*(?!data\.)[a-z0-9_]+\.[\w-]+)(?:\[[^\]]*\])?\./.exec(value);
   return m?.[1];
+}
+
+/** "${aws_dynamodb_table.products.name}" → "aws_dynamodb_table.products.name": only a value that is exactly one reference. */
+export function wholeReference(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return /^\$\{([a-z0-9_]+\.[\w-]+(?:\.[\w.[\]]+)?)\}$/.exec(value)?.[1];
+}
+
+/** The attributes of the resource `type.name` (root module), or undefined when the document has none. */
+export function resourceValues(doc: TerraformDocument, type: string, name: string): Record<string, unknown> | undefined {
+  return doc.resources.find((r) => r.type === type && r.name === name)?.values;
+}
+
+export function resourcesOfType(doc: TerraformDocument, type: string): TerraformResource[] {
+  return doc.resources.filter((r) => r.type === type);
 }
 
 function fromTerraformJson(json: Record<string, unknown>): TerraformDocument {
@@ -120,4 +143,21 @@ export function readTerraformDocument(json: unknown, source: string): TerraformD
     `${source}: neither a plan (no "planned_values") nor Terraform JSON configuration (no "resource")`,
     'create a plan with `terraform plan -out plan.out && terraform show -json plan.out > plan.json`',
   );
+}
+
+/** Reads a plan or a synthesized cdk.tf.json from disk; a missing or malformed file is one line naming it. */
+export function readTerraformFile(file: string): TerraformDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`Terraform document ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'pass a `terraform show -json` plan or a synthesized cdk.tf.json (`archcompare synth` writes one)');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`Terraform document ${file} is not valid JSON (${(err as Error).message})`, 'synthesize it again with `archcompare synth`, or write a plan with `terraform show -json plan.out > plan.json`');
+  }
+  return readTerraformDocument(json, file);
 }
