@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { QUEUE_CONSUMERS } from '../architecture/system.js';
 import type { LambdaRuntime } from './lambda-runtime.js';
 import type { MetricsRecorder } from './metrics.js';
 import { closeServer } from './processes.js';
 
+
+/** The function the orders queue's event source mapping invokes, from the system description. */
+const ORDERS_CONSUMER = QUEUE_CONSUMERS.find((c) => c.source === 'orders')!.id;
 /**
  * The orders queue of the local serverless model: an in-memory SQS queue speaking the AWS JSON
  * protocol the SDK v3 uses (SendMessage, SendMessageBatch, GetQueueUrl, GetQueueAttributes), and
@@ -154,7 +158,7 @@ export class LocalQueue {
           awsRegion: this.opts.region,
         })),
       };
-      const outcome = await this.opts.runtime.invoke('orders-consumer', event);
+      const outcome = await this.opts.runtime.invoke(ORDERS_CONSUMER, event);
       if (outcome.kind !== 'ok') return; // the whole batch becomes visible again after the timeout
       const failed = new Set(((outcome.result as { batchItemFailures?: Array<{ itemIdentifier: string }> })?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       for (const m of batch) {

@@ -1,4 +1,4 @@
-import { API_ROUTES, LAMBDA_FUNCTION_IDS, lambdaFunctionIdOf, TABLES, type LambdaFunctionId } from '../architecture/system.js';
+import { API_ROUTES, LAMBDA_FUNCTION_IDS, lambdaFunctionIdOf, QUEUE_CONSUMERS, TABLES, terraformName, type LambdaFunctionId } from '../architecture/system.js';
 import { block, blocks, bool, literalString, num, referencedAddress, resourcesOfType, resourceValues, wholeReference, type TerraformDocument } from '../architecture/terraform-document.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { UserError } from '../errors.js';
@@ -229,7 +229,8 @@ export function serverlessTopology(tf: TerraformDocument, config: ResolvedStackC
   const tables = resourcesOfType(tf, 'aws_dynamodb_table').map((r) => tableSpec(r.name, r.values, name));
   const queue = resourceValues(tf, 'aws_sqs_queue', 'orders');
   const dlq = resourceValues(tf, 'aws_sqs_queue', 'orders_dlq');
-  const esm = resourceValues(tf, 'aws_lambda_event_source_mapping', 'orders_consumer');
+  const ordersConsumer = QUEUE_CONSUMERS.find((c) => c.source === 'orders');
+  const esm = ordersConsumer && resourceValues(tf, 'aws_lambda_event_source_mapping', terraformName(ordersConsumer.id));
   return {
     model: 'serverless',
     name,
