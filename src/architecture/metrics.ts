@@ -165,3 +165,11 @@ export async function readMetricsFile(metricsDir: string): Promise<MetricsFile |
   }
   return parseMetricsFile(text, file);
 }
+
+/**
+ * Where a metrics reading came from. 'not-read' is a target whose metrics exist but are not read yet
+ * (AWS: CloudWatch): its figures must be labelled modelled. 'none' is nothing found to read.
+ * The bench result records this value (result-schema.ts derives its enum from this list).
+ */
+export const METRICS_SOURCES = ['local-metrics', 'not-read', 'none'] as const;
+export type MetricsSource = (typeof METRICS_SOURCES)[number];

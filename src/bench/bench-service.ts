@@ -3,12 +3,13 @@ import type { Model } from '../config/stack-config.js';
 import { parseTimeScale } from '../config/time-scale.js';
 import { UserError } from '../errors.js';
 import { type DeploymentRecord, readRegistry, stateRoot } from '../state/registry.js';
+import { targetOf } from '../targets/adapters.js';
 import { type BenchProgress, type BenchTarget, runBench } from './harness.js';
 import type { Invariant } from './invariants.js';
 import { resolveProfile } from './profiles.js';
 import type { BenchModel, BenchResult } from './result-schema.js';
 import { newRunId, resultsRoot, writeResult } from './result-store.js';
-import { latestCapacity, readScalingTimeline } from './scaling-timeline.js';
+import { latestCapacity } from './scaling-timeline.js';
 
 export interface BenchRequest {
   /** A shipped profile name or a path to a YAML/JSON file. */
@@ -35,15 +36,18 @@ export interface BenchOutcome {
   results: BenchResult[];
 }
 
-function targetFor(rec: DeploymentRecord): BenchTarget {
-  if (!rec.url) throw new UserError(`${rec.model}: the deployment has no URL`, `redeploy it ('archcompare deploy --model ${rec.model}')`);
+/** A deployment as bench sees it: its front door and its metrics, through the Target port. */
+async function benchTargetOf(rec: DeploymentRecord): Promise<BenchTarget> {
+  const target = await targetOf(rec);
+  const { frontDoor } = target.endpoints(rec);
+  if (!frontDoor) throw new UserError(`${rec.model}: the deployment has no URL`, `redeploy it ('archcompare deploy --model ${rec.model}')`);
   return {
     model: rec.model,
     kind: rec.target,
-    url: rec.url,
+    url: frontDoor,
     region: rec.region,
     deploymentRunId: rec.runId,
-    metricsDir: rec.local?.metricsDir ?? (rec.target === 'local' ? path.join(rec.stateDir, 'metrics') : undefined),
+    metrics: (window) => target.metrics(rec, window),
   };
 }
 
@@ -66,11 +70,13 @@ export async function resolveTargets(req: Pick<BenchRequest, 'models' | 'url' | 
   if (wanted.length === 0) {
     throw new UserError('nothing is deployed to bench', "deploy a model first ('archcompare deploy --model serverless') or pass --url");
   }
-  return wanted.map((model) => {
+  const targets: { target: BenchTarget; deploymentTimeScale?: number }[] = [];
+  for (const model of wanted) {
     const rec = deployed.find((r) => r.model === model);
     if (!rec) throw new UserError(`--model ${model}: ${model} is not deployed`, `run 'archcompare deploy --model ${model}' first, or pass --url`);
-    return { target: targetFor(rec), deploymentTimeScale: rec.local?.timeScale };
-  });
+    targets.push({ target: await benchTargetOf(rec), deploymentTimeScale: rec.local?.timeScale });
+  }
+  return targets;
 }
 
 /** Time scale: --time-scale, else the local deployment's own, else the profile's (local only), else 1. */
@@ -78,6 +84,12 @@ export function chooseTimeScale(flag: number | undefined, target: BenchTarget, d
   if (flag !== undefined) return flag;
   if (target.kind === 'local') return deploymentTimeScale ?? profileTimeScale ?? 1;
   return 1;
+}
+
+/** Instances in service (or concurrent environments) in the target's metrics of the last five minutes, for the live view. */
+async function latestCapacityOf(metrics: NonNullable<BenchTarget['metrics']>): Promise<number | null> {
+  const now = Date.now();
+  return latestCapacity((await metrics({ from: new Date(now - 300_000), to: new Date(now) })).datapoints)?.value ?? null;
 }
 
 /** `archcompare bench`: every target in turn (never at once: they would share this machine), results saved. */
@@ -105,9 +117,7 @@ export async function bench(req: BenchRequest): Promise<BenchOutcome> {
       onProgress: req.onProgress,
       invariants: req.invariants,
       warnings,
-      capacity: target.metricsDir
-        ? async () => latestCapacity((await readScalingTimeline(target.metricsDir, new Date(Date.now() - 300_000), new Date())).datapoints)?.value ?? null
-        : undefined,
+      capacity: target.metrics ? () => latestCapacityOf(target.metrics!) : undefined,
     });
     const written = await writeResult(result, outputDir);
     outcome.files.push(written);

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { siblingScript } from '../local/processes.js';
+import { siblingScript } from '../processes.js';
 import type { CatalogSnapshot, LedgerSnapshot, VirtualUserState } from './journeys.js';
 import type { PhaseRunOutcome } from './phase-runner.js';
 import { PhaseRecorder, type PhaseRecorderData, type SecondBucketData } from './recorder.js';

@@ -1,25 +1,15 @@
 import os from 'node:os';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { retry, TRY_AGAIN } from '../retry.js';
+import type { MetricsReading, TimeWindow } from '../targets/port.js';
+import { assembleResult, isPartial } from './assemble-result.js';
+import { executePhases } from './execute-phases.js';
 import { checkInvariants, defaultInvariants, type Invariant, type InvariantContext } from './invariants.js';
-import { GeneratorPool, startDistributedPhase, workersFor } from './generator-pool.js';
-import { CatalogKnowledge, RunLedger, VirtualUser } from './journeys.js';
-import { type PhaseRunOutcome, startPhase } from './phase-runner.js';
+import { GeneratorPool, workersFor } from './generator-pool.js';
+import { CatalogKnowledge, RunLedger } from './journeys.js';
 import type { Profile } from './profile-schema.js';
-import { mergePhaseRecorders, PhaseRecorder, SecondSeries } from './recorder.js';
-import {
-  type BenchModel,
-  type BenchResult,
-  BenchResultSchema,
-  type InvariantOutcome,
-  type PhaseResult,
-  RESULT_SCHEMA_VERSION,
-  type ScalingTimeline,
-} from './result-schema.js';
-import { readScalingTimeline } from './scaling-timeline.js';
-import { planPhases, type PlannedPhase, rateAt, requestTimeoutS, seededRandom, thinkTimeBounds, totalDurationS } from './schedule.js';
-import { closedLoopDistorted, decodeHistogram, type GeneratorSample, generatorSaturation, type Histogram, newHistogram, percentileMs } from './statistics.js';
+import type { BenchModel, BenchResult, InvariantOutcome, PhaseResult, ScalingTimeline } from './result-schema.js';
+import { planPhases, seededRandom, totalDurationS } from './schedule.js';
 
 /** What is being benched: a deployed model (local or AWS) or any URL. */
 export interface BenchTarget {
@@ -28,8 +18,8 @@ export interface BenchTarget {
   url: string;
   region?: string;
   deploymentRunId?: string;
-  /** Where the target writes its CloudWatch-shaped metrics (local target), if anywhere. */
-  metricsDir?: string;
+  /** The target's CloudWatch-shaped metrics of a window, through the Target port; absent for a bare URL. */
+  metrics?: (window: TimeWindow) => Promise<MetricsReading>;
 }
 
 export interface BenchProgress {
@@ -109,8 +99,8 @@ async function httpJson(
   return { status: res.status, body };
 }
 
-/** Checks the target answers, registers the seed accounts and learns the catalog (not measured). */
-async function prepare(target: BenchTarget, profile: Profile, runId: string, catalog: CatalogKnowledge, ledger: RunLedger, warnings: string[]) {
+/** The first step of a run: checks the target answers, registers the seed accounts and learns the catalog (not measured). */
+async function prepareTarget(target: BenchTarget, profile: Profile, runId: string, catalog: CatalogKnowledge, ledger: RunLedger, warnings: string[]) {
   try {
     const health = await httpJson(target.url, 'GET', '/health', { timeoutMs: 5000 });
     if (health.status >= 500) warnings.push(`GET /health answered ${health.status} before the run`);
@@ -194,48 +184,20 @@ function invariantContext(baseUrl: string, ledger: RunLedger): InvariantContext 
   };
 }
 
-function phaseResult(phase: PlannedPhase, outcome: PhaseRunOutcome, recorder: PhaseRecorder, samples: GeneratorSample[], partial: boolean, workers: number): PhaseResult {
-  const durationS = outcome.durationS;
-  const sat = generatorSaturation(samples);
-  return {
-    name: phase.name,
-    description: phase.description,
-    warmup: phase.warmup,
-    startedAt: outcome.startedAt.toISOString(),
-    endedAt: outcome.endedAt.toISOString(),
-    durationS: Math.round(durationS * 1000) / 1000,
-    modelledDurationS: phase.modelledDurationS,
-    targetRate: phase.rate,
-    virtualUsers: phase.virtualUsers,
-    schedule: {
-      scheduled: outcome.scheduled,
-      sent: outcome.sent,
-      late: outcome.late,
-      dropped: outcome.dropped,
-      inFlightAtEnd: outcome.inFlightAtEnd,
-      maxLatenessMs: outcome.maxLatenessMs,
-      closedLoopDistorted: closedLoopDistorted(outcome.scheduled, outcome.late, outcome.dropped),
-    },
-    totals: recorder.totals.toStats(durationS),
-    steps: Object.fromEntries([...recorder.steps.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, acc]) => [k, acc.toStats(durationS)])),
-    journeys: Object.fromEntries(recorder.journeys.entries()),
-    generator: { saturated: sat.saturated, saturatedSeconds: sat.saturatedSeconds, peakCpu: sat.peakCpu, peakLoopDelayMs: sat.peakLoopDelayMs, workers },
-    partial,
-  };
+/** What the target's metrics say about the run window; a bare URL has none to read. */
+async function scalingTimeline(target: BenchTarget, window: TimeWindow): Promise<ScalingTimeline> {
+  if (!target.metrics) return { source: 'none', note: 'an external URL: bench reads no target metrics for it; figures are client-side only', datapoints: [] };
+  try {
+    return await target.metrics(window);
+  } catch (err) {
+    return { source: 'none', note: `metrics unreadable: ${(err as Error).message}`, datapoints: [] };
+  }
 }
 
-/** One phase on this thread (one generator) or on worker threads: the same surface for the phase loop. */
-interface PhaseRun {
-  /** The phase's t=0 on this thread's performance.now() clock. */
-  startMs: number;
-  /** Closes the second: the generator's load (CPU as a fraction of a core; the busiest worker's event-loop utilisation). */
-  sample(): Promise<GeneratorSample>;
-  /** Running figures for the live view. */
-  live: { latency: Histogram; errors: number; throttled: number; coldStarts: number };
-  done: Promise<{ outcome: PhaseRunOutcome; recorder: PhaseRecorder }>;
-}
-
-/** Runs a profile against one target and returns the validated result document (not yet written). */
+/**
+ * Runs a profile against one target and returns the validated result document (not yet written):
+ * prepare the target, execute the phases, check the invariants and read the target's metrics, assemble.
+ */
 export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
   const { target, profile } = opts;
   const warnings = [...(opts.warnings ?? [])];
@@ -252,250 +214,54 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
   const generators = new GeneratorPool();
   const workersNeeded = Math.max(...phases.map((p) => workersFor(p, opts.workers)));
   if (workersNeeded > 1) generators.take(workersNeeded).catch(() => undefined);
-  let prepared: Awaited<ReturnType<typeof prepare>>;
+  let prepared: Awaited<ReturnType<typeof prepareTarget>>;
   try {
-    prepared = await prepare(target, profile, opts.runId, catalog, ledger, warnings);
+    prepared = await prepareTarget(target, profile, opts.runId, catalog, ledger, warnings);
+    await opts.beforePhases?.();
   } catch (err) {
     await generators.close();
     throw err;
   }
-  const { products, seeded } = prepared;
-  await opts.beforePhases?.();
 
-  const vus: VirtualUser[] = [];
-  const pool = {
-    get: (index: number): VirtualUser => {
-      while (vus.length <= index) {
-        const i = vus.length;
-        const vu = new VirtualUser({ index: i, runId: opts.runId, random, catalog, ledger, seededAccount: seeded[i] });
-        ledger.accounts.set(vu.email, vu.password);
-        vus.push(vu);
-      }
-      return vus[index]!;
-    },
-  };
-
-  const startedAt = new Date();
-  const runStartMs = Date.now();
-  const series = new SecondSeries();
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  const thinkTime = thinkTimeBounds(profile);
-  const timeoutS = requestTimeoutS(profile);
-  const results: PhaseResult[] = [];
-  const recorders: PhaseRecorder[] = [];
-  const allSamples: GeneratorSample[] = [];
-  let partialReason: string | undefined;
-  let capacity: number | null = null;
-  let elapsedBeforePhase = 0;
-
-  const runInThread = (phase: PlannedPhase): PhaseRun => {
-    const recorder = new PhaseRecorder();
-    const running = startPhase({
-      url: target.url,
-      phase,
-      pool,
-      thinkTime,
-      timeoutS,
-      random,
-      signal: opts.signal,
-      hooks: {
-        sent: () => series.sent(),
-        completed: (o) => {
-          recorder.record(o);
-          series.completed(o);
-        },
-        journey: (name, event) => recorder.journey(name, event),
-      },
-    });
-    let cpuMark = process.cpuUsage();
-    let wallMark = performance.now();
-    loopDelay.reset();
-    return {
-      startMs: performance.now() - running.elapsedS() * 1000,
-      async sample() {
-        const now = performance.now();
-        const cpu = process.cpuUsage(cpuMark);
-        const wallMicros = (now - wallMark) * 1000;
-        cpuMark = process.cpuUsage();
-        wallMark = now;
-        const p99 = loopDelay.percentile(99) / 1e6;
-        loopDelay.reset();
-        return { cpu: wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0, loopDelayP99Ms: Number.isFinite(p99) ? p99 : 0 };
-      },
-      get live() {
-        return recorder.totals;
-      },
-      done: running.done.then((outcome) => ({ outcome, recorder })),
-    };
-  };
-
-  const runOnWorkers = async (phase: PlannedPhase, workers: number): Promise<PhaseRun> => {
-    const live = { latency: newHistogram(), errors: 0, throttled: 0, coldStarts: 0 };
-    const users = Array.from({ length: phase.virtualUsers }, (_, i) => pool.get(i).state());
-    const distributed = await startDistributedPhase({
-      pool: generators,
-      workers,
-      runId: opts.runId,
-      url: target.url,
-      phase,
-      users,
-      catalog: catalog.snapshot(),
-      thinkTime,
-      timeoutS,
-      seeds: Array.from({ length: workers }, () => Math.floor(random() * 2 ** 32)),
-      signal: opts.signal,
-      onSecond: (bucket) => {
-        series.absorb(bucket);
-        live.errors += bucket.errors;
-        live.throttled += bucket.throttled;
-        live.coldStarts += bucket.coldStarts;
-        live.latency.add(decodeHistogram(bucket.latency));
-      },
-    });
-    return {
-      startMs: distributed.startMs,
-      sample: () => distributed.second(),
-      live,
-      done: distributed.done.then((r) => {
-        // The users carry on in the next phase from where the workers left them.
-        for (const state of r.users) vus[state.index] = VirtualUser.restore(state, { runId: opts.runId, random, catalog, ledger });
-        for (const l of r.ledgers) ledger.absorb(l);
-        for (const c of r.catalogs) catalog.absorb(c);
-        return { outcome: r.outcome, recorder: r.recorder };
-      }),
-    };
-  };
-
-  let maxWorkers = 1;
-  try {
-    for (const [index, phase] of phases.entries()) {
-      if (opts.signal?.aborted) break;
-      const workers = workersFor(phase, opts.workers);
-      maxWorkers = Math.max(maxWorkers, workers);
-      const run = workers === 1 ? runInThread(phase) : await runOnWorkers(phase, workers);
-      const samples: GeneratorSample[] = [];
-      let lastPoint = { completedRps: 0 };
-      const phaseElapsedS = () => (performance.now() - run.startMs) / 1000;
-      const targetRps = () => rateAt(phase.rate, Math.max(0, phaseElapsedS()), phase.durationS);
-      const progress = (stage: BenchProgress['stage']) =>
-        emit({
-          stage,
-          phase: phase.name,
-          phaseIndex: index,
-          warmup: phase.warmup,
-          phaseElapsedS: Math.min(Math.max(0, phaseElapsedS()), phase.durationS),
-          phaseDurationS: phase.durationS,
-          runElapsedS: (Date.now() - runStartMs) / 1000,
-          runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase - Math.max(0, phaseElapsedS())),
-          targetRps: targetRps(),
-          currentRps: lastPoint.completedRps,
-          p95Ms: percentileMs(run.live.latency, 95),
-          errors: run.live.errors,
-          throttled: run.live.throttled,
-          coldStarts: run.live.coldStarts,
-          capacity,
-        });
-      let phaseOver = false;
-      let ticking = false;
-      const ticker = setInterval(() => {
-        if (ticking) return; // a slow flush from the workers: skip a beat rather than pile up
-        ticking = true;
-        run
-          .sample()
-          .then((sample) => {
-            if (phaseOver) return;
-            samples.push(sample);
-            lastPoint = series.roll(phase.name, targetRps(), sample.cpu);
-            progress('phase');
-          })
-          .catch(() => undefined)
-          .finally(() => (ticking = false));
-      }, 1000);
-      const capacityPoll = opts.capacity
-        ? setInterval(() => {
-            opts.capacity!().then((c) => (capacity = c), () => undefined);
-          }, 5000)
-        : undefined;
-      progress('phase');
-      let finished: { outcome: PhaseRunOutcome; recorder: PhaseRecorder };
-      try {
-        finished = await run.done;
-      } finally {
-        phaseOver = true;
-        clearInterval(ticker);
-        if (capacityPoll) clearInterval(capacityPoll);
-      }
-      const { outcome, recorder } = finished;
-      if (outcome.interrupted) partialReason = `interrupted during phase "${phase.name}"`;
-      const result = phaseResult(phase, outcome, recorder, samples, outcome.interrupted, workers);
-      results.push(result);
-      allSamples.push(...samples);
-      if (!phase.warmup) recorders.push(recorder);
-      elapsedBeforePhase += phase.durationS;
-      emit({ ...idle, stage: 'phase', phase: phase.name, phaseIndex: index, warmup: phase.warmup, runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: Math.max(0, runDurationS - elapsedBeforePhase), capacity, finishedPhase: result });
-      if (outcome.interrupted) break;
-    }
-  } finally {
-    await generators.close();
-  }
-  // The last phase's final tick can land after its end (workers answer a tick asynchronously):
-  // close the open second so its requests and cold starts are in the series, as in the phase totals.
-  const lastPhase = phases[results.length - 1];
-  if (lastPhase && series.pending()) series.roll(lastPhase.name, rateAt(lastPhase.rate, lastPhase.durationS, lastPhase.durationS), allSamples.at(-1)?.cpu ?? 0);
-  loopDelay.disable();
-  if (opts.signal?.aborted && !partialReason) partialReason = 'interrupted before the first phase';
-  const partial = partialReason !== undefined || results.filter((r) => !r.warmup).length < phases.filter((p) => !p.warmup).length;
-  const endedAt = new Date();
+  const run = await executePhases({
+    url: target.url,
+    runId: opts.runId,
+    profile,
+    phases,
+    random,
+    catalog,
+    ledger,
+    seeded: prepared.seeded,
+    generators,
+    workers: opts.workers,
+    signal: opts.signal,
+    capacity: opts.capacity,
+    emit,
+    idle,
+  });
+  const runElapsedS = () => (Date.now() - run.startedAt.getTime()) / 1000;
 
   let invariants: InvariantOutcome[];
-  if (partial) {
+  if (isPartial(run)) {
     invariants = (opts.invariants ?? defaultInvariants).map((inv) => ({ id: inv.id, description: inv.description, status: 'skipped' as const, checked: 0, violations: [], detail: 'the run was interrupted' }));
   } else {
-    emit({ ...idle, stage: 'invariants', runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: 0, capacity });
+    emit({ ...idle, stage: 'invariants', runElapsedS: runElapsedS(), runRemainingS: 0, capacity: run.lastCapacity });
     invariants = await checkInvariants(opts.invariants ?? defaultInvariants, invariantContext(target.url, ledger));
   }
 
-  let scalingTimeline: ScalingTimeline;
-  try {
-    scalingTimeline = await readScalingTimeline(target.metricsDir, startedAt, endedAt);
-  } catch (err) {
-    scalingTimeline = { source: 'none', note: `metrics unreadable: ${(err as Error).message}`, datapoints: [] };
-  }
-  if (target.kind === 'aws' && scalingTimeline.source === 'none') scalingTimeline.note = 'CloudWatch metrics are not read by bench (see the report)';
-
-  const merged = mergePhaseRecorders(recorders);
-  const measuredS = results.filter((r) => !r.warmup).reduce((s, r) => s + r.durationS, 0);
-  const saturation = generatorSaturation(allSamples);
-  if (saturation.saturated) warnings.push(`the load generator saturated for ${saturation.saturatedSeconds} s (peak CPU ${Math.round(saturation.peakCpu * 100)}% of a core): latencies include its own queueing`);
-  for (const r of results) {
-    if (r.schedule.closedLoopDistorted) warnings.push(`phase ${r.name}: ${r.schedule.late} late and ${r.schedule.dropped} dropped of ${r.schedule.scheduled} scheduled requests (all virtual users busy): read correctedLatencyMs`);
-  }
-
-  const doc: BenchResult = {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    kind: 'archcompare.bench-result',
+  const result = assembleResult({
     runId: opts.runId,
-    model: target.model,
-    target: { kind: target.kind, url: target.url, region: target.region, deploymentRunId: target.deploymentRunId },
-    profile: { name: profile.name, description: profile.description, file: opts.profileFile, definition: profile },
+    target,
+    profile,
+    profileFile: opts.profileFile,
     timeScale: opts.timeScale,
-    startedAt: startedAt.toISOString(),
-    endedAt: endedAt.toISOString(),
-    durationS: Math.round(((endedAt.getTime() - startedAt.getTime()) / 1000) * 1000) / 1000,
-    partial,
-    partialReason: partial ? (partialReason ?? 'not every phase ran') : undefined,
-    generator: { ...saturation, saturated: saturation.saturated, workers: maxWorkers, node: process.version, cpus: os.cpus().length },
-    totals: merged.totals.toStats(measuredS),
-    steps: Object.fromEntries([...merged.steps.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, acc]) => [k, acc.toStats(measuredS)])),
-    journeys: Object.fromEntries(merged.journeys.entries()),
-    phases: results,
-    series: series.points,
-    scalingTimeline,
+    run,
+    products: prepared.products,
     invariants,
-    catalog: { products },
+    scalingTimeline: await scalingTimeline(target, { from: run.startedAt, to: run.endedAt }),
     warnings,
-  };
-  emit({ ...idle, stage: 'done', runElapsedS: (Date.now() - runStartMs) / 1000, runRemainingS: 0, capacity });
-  return BenchResultSchema.parse(doc);
+    generatorHost: { node: process.version, cpus: os.cpus().length },
+  });
+  emit({ ...idle, stage: 'done', runElapsedS: runElapsedS(), runRemainingS: 0, capacity: run.lastCapacity });
+  return result;
 }

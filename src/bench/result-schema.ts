@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METRIC_UNITS, PERIOD_STATISTICS } from '../architecture/metrics.js';
+import { METRIC_UNITS, METRICS_SOURCES, PERIOD_STATISTICS } from '../architecture/metrics.js';
 import { JourneyNameSchema, ProfileSchema, RateSchema } from './profile-schema.js';
 
 /**
@@ -143,8 +143,11 @@ export type MetricDatapoint = z.infer<typeof MetricDatapointSchema>;
 
 export const ScalingTimelineSchema = z
   .object({
-    /** Where the datapoints came from: the local target's metrics files, CloudWatch, or nothing found. */
-    source: z.enum(['local-metrics', 'cloudwatch', 'none']),
+    /**
+     * Where the datapoints came from: the local target's metrics files; 'not-read' (AWS: CloudWatch is not
+     * read yet, so every server-side figure is modelled); or nothing found. What the Target port can say.
+     */
+    source: z.enum(METRICS_SOURCES),
     note: z.string().optional(),
     /** Capacity datapoints (instances in service, concurrent executions, throttles …) within the run window. */
     datapoints: z.array(MetricDatapointSchema),

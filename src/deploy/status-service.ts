@@ -1,10 +1,10 @@
-import type { LocalStatus } from '../local/index.js';
-import { loadLocalTarget } from './local-target.js';
 import { readRegistry, stateRoot, type DeploymentRecord } from '../state/registry.js';
+import { targetOf } from '../targets/adapters.js';
+import type { LiveStatus } from '../targets/port.js';
 
 export interface DeploymentStatus extends DeploymentRecord {
-  /** Local deployments: what the supervisor reports now (instances, environments), or that it died. */
-  live?: LocalStatus;
+  /** What the target reports now (local: instances, environments, or that the supervisor died); absent when it reports nothing. */
+  live?: LiveStatus;
   /** The same, as lines for people. */
   liveLines?: string[];
 }
@@ -13,10 +13,8 @@ export async function deploymentStatus(root = stateRoot()): Promise<DeploymentSt
   const records = await readRegistry(root);
   return Promise.all(
     records.map(async (r) => {
-      if (r.target !== 'local') return r;
-      const local = await loadLocalTarget();
-      const live = await local.localStatus(r);
-      return { ...r, live, liveLines: local.formatLocalStatus(live) };
+      const now = await (await targetOf(r)).status(r);
+      return now ? { ...r, live: now.live, liveLines: now.lines } : r;
     }),
   );
 }

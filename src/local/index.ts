@@ -9,7 +9,8 @@ import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { parseTimeScale } from '../config/time-scale.js';
 import { UserError } from '../errors.js';
 import { loadFidelity } from './fidelity.js';
-import { commandLine, groupAlive, groupMembers, pidAlive, siblingScript, sleep } from './processes.js';
+import { siblingScript } from '../processes.js';
+import { commandLine, groupAlive, groupMembers, pidAlive, sleep } from './processes.js';
 import { readSupervisorState, SPEC_FILE, writeSupervisorState, type SupervisorSpec, type SupervisorState } from './state-file.js';
 import { topologyFor } from './topology.js';
 
@@ -85,7 +86,8 @@ const SUPERVISOR = siblingScript(import.meta.url, 'supervisor');
 const HEARTBEAT_STALE_MS = 5000;
 const DEFAULT_SEED_PRODUCTS = 10_000;
 
-function dirs(stateDir: string) {
+/** Where a local deployment keeps its files, under its state directory. */
+export function localDirs(stateDir: string) {
   return { runtimeDir: path.join(stateDir, 'runtime'), logsDir: path.join(stateDir, 'logs'), metricsDir: path.join(stateDir, 'metrics') };
 }
 
@@ -116,7 +118,7 @@ export async function deployLocal(opts: DeployLocalOptions): Promise<{ url: stri
     throw new UserError(`a local ${opts.model} deployment is already running (supervisor pid ${previous.pid})`, `run \`archcompare destroy --model ${opts.model}\` first`);
   if (previous) await cleanUp(stateDir, previous);
 
-  const { runtimeDir, logsDir, metricsDir } = dirs(stateDir);
+  const { runtimeDir, logsDir, metricsDir } = localDirs(stateDir);
   await mkdir(logsDir, { recursive: true });
   await mkdir(metricsDir, { recursive: true });
   const spec: SupervisorSpec = {
@@ -212,7 +214,7 @@ async function cleanUp(stateDir: string, st: SupervisorState | undefined): Promi
     }
   }
   for (const d of st?.tempDirs ?? []) await rm(d, { recursive: true, force: true });
-  await rm(dirs(stateDir).runtimeDir, { recursive: true, force: true });
+  await rm(localDirs(stateDir).runtimeDir, { recursive: true, force: true });
   if (st && st.status !== 'stopped') await writeSupervisorState(stateDir, { ...st, status: 'stopped', snapshot: undefined });
 }
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { coldStartProvisioningMs, localInitSlots, realMs, type FidelityValues } from './fidelity.js';
 import type { MetricsRecorder } from './metrics.js';
 import { createTokenBucket, takeToken, type TokenBucket } from './policies.js';
-import { siblingScript, sleep, stopChild } from './processes.js';
+import { siblingScript } from '../processes.js';
+import { sleep, stopChild } from './processes.js';
 import type { FunctionSpec, LambdaFunctionId } from './topology.js';
 
 /**

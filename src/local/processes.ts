@@ -1,10 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import type http from 'node:http';
-import { createRequire } from 'node:module';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Small process and port helpers shared by the supervisor's components and the lifecycle code. */
 
@@ -98,17 +95,6 @@ export function closeServer(server: http.Server | undefined): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-/**
- * A sibling script of `moduleUrl` (same extension) and the node flags to run it: from TypeScript
- * sources (tests, tsx) child processes need the tsx loader, resolved absolutely (their cwd differs).
- */
-export function siblingScript(moduleUrl: string, name: string): { script: string; execArgv: string[] } {
-  const here = fileURLToPath(moduleUrl);
-  const ext = path.extname(here);
-  const execArgv = ext === '.ts' ? ['--import', pathToFileURL(createRequire(moduleUrl).resolve('tsx')).href] : [];
-  return { script: path.join(path.dirname(here), `${name}${ext}`), execArgv };
 }
 
 /** Pids whose process group is `pgid` (Linux /proc; field 5 of /proc/<pid>/stat). */

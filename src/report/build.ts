@@ -425,10 +425,8 @@ export function targetLabel(results: Record<ReportModel, BenchResult>): string {
   if (r.target.kind === 'local')
     return `Local target: measured on this machine (${r.generator.cpus} CPUs) with AWS delays modelled (the local.* parameters, unless deploy --fidelity overrode them) and durations divided by ${r.timeScale}; local figures, not AWS measurements`;
   if (r.target.kind === 'aws') {
-    const metrics = MODELS.every((m) => results[m].scalingTimeline.source === 'cloudwatch')
-      ? 'capacity and usage from CloudWatch'
-      : 'no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage';
-    return `AWS${r.target.region ? ` (${r.target.region})` : ''}: latency, errors and cold starts measured against deployed stacks; ${metrics}`;
+    // The aws adapter reads no CloudWatch metrics yet (its timelines say 'not-read'): say so, and what follows.
+    return `AWS${r.target.region ? ` (${r.target.region})` : ''}: latency, errors and cold starts measured client-side against deployed stacks; no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage`;
   }
   return 'External URLs: measured from outside, no capacity metrics';
 }

@@ -54,6 +54,20 @@ describe('bench service', () => {
     expect(await readdir(path.join(root, 'results', outcome.runId))).toEqual(['serverless.json']);
   });
 
+  it('records an AWS deployment’s server-side metrics as not read: CloudWatch is not read yet', async () => {
+    server = await startKnownServer({ delayMs: 2 });
+    const root = tempDir('ac-state-');
+    const now = new Date().toISOString();
+    await upsertDeployment(
+      { model: 'traditional', target: 'aws', runId: 'dep2', status: 'deployed', createdAt: now, updatedAt: now, region: 'us-east-1', url: server.url, outputs: { url: server.url }, stateDir: path.join(root, 'deployments', 'traditional') },
+      root,
+    );
+    const outcome = await bench({ profile: await tempProfile(), stateRoot: root, timeScale: 4 });
+    const saved = await readResult(outcome.files[0]!);
+    expect(saved.target).toMatchObject({ kind: 'aws', url: server.url, region: 'us-east-1', deploymentRunId: 'dep2' });
+    expect(saved.scalingTimeline).toEqual({ source: 'not-read', note: expect.stringMatching(/^not read: CloudWatch is not read yet/), datapoints: [] });
+  });
+
   it('refuses a model that is not deployed, and an empty registry, in one line', async () => {
     const root = tempDir('ac-state-');
     const profile = await tempProfile();

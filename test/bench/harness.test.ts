@@ -6,6 +6,8 @@ import { defaultInvariants } from '../../src/bench/invariants.js';
 import { parseProfile } from '../../src/bench/profiles.js';
 import { readResult, writeResult } from '../../src/bench/result-store.js';
 import { decodeHistogram, summarizeMicros } from '../../src/bench/statistics.js';
+import type { DeploymentRecord } from '../../src/state/registry.js';
+import { targetOf } from '../../src/targets/adapters.js';
 import { startKnownServer, type KnownServer } from './known-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -217,7 +219,7 @@ describe('bench harness against a known server', () => {
     expect((await readResult(file)).partial).toBe(true);
   });
 
-  it('reads the scaling timeline from the target’s CloudWatch-shaped metrics', async () => {
+  it('reads the scaling timeline from the local target’s CloudWatch-shaped metrics, through the Target port', async () => {
     server = await startKnownServer();
     const metricsDir = tempDir('ac-metrics-');
     await mkdir(metricsDir, { recursive: true });
@@ -226,7 +228,9 @@ describe('bench harness against a known server', () => {
       JSON.stringify({ Namespace: namespace, MetricName: name, Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'app' }], Timestamp: now, Period: 60, RealPeriodSeconds: 6, Unit: 'Count', StatisticValues: { SampleCount: 6, Sum: sum, Minimum: 1, Maximum: max }, Source: 'local', TimeScale: 10 });
     await writeFile(path.join(metricsDir, 'metrics.jsonl'), `${datum('AWS/AutoScaling', 'GroupInServiceInstances', 3, 12)}\nnot json\n${datum('AWS/ApplicationELB', 'RequestCount', 99, 1200)}\n`);
     const profile = parseProfile({ name: 's', description: 'd', mix: READ_ONLY, phases: [{ name: 'm', duration: 1, rate: 10 }] }, 'inline');
-    const r = await runBench({ target: target(server.url, { kind: 'local', metricsDir }), profile, profileFile: 'inline', timeScale: 1, runId: 'scale', invariants: [] });
+    const deployment: DeploymentRecord = { model: 'traditional', target: 'local', runId: 'dep1', status: 'deployed', createdAt: now, updatedAt: now, outputs: {}, stateDir: tempDir('ac-state-'), local: { supervisorPid: 1, metricsDir, timeScale: 1 } };
+    const local = await targetOf(deployment);
+    const r = await runBench({ target: target(server.url, { kind: 'local', metrics: (w) => local.metrics(deployment, w) }), profile, profileFile: 'inline', timeScale: 1, runId: 'scale', invariants: [] });
     expect(r.scalingTimeline.source).toBe('local-metrics');
     expect(r.scalingTimeline.datapoints.map((d) => [d.metric, d.value, d.statistic])).toEqual([
       ['GroupInServiceInstances', 3, 'Maximum'],

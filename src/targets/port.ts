@@ -1,0 +1,93 @@
+import type { MetricsSource } from '../architecture/metrics.js';
+import type { MetricDatapoint } from '../bench/result-schema.js';
+import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
+import type { AwsConnection } from '../deploy/aws-connection.js';
+import type { ProgressSink } from '../deploy/progress.js';
+import type { DeploymentRecord, Target as TargetName } from '../state/registry.js';
+
+/**
+ * The Target port: the one surface through which deploy, status, bench and compare reach a place the
+ * system runs (this machine, or AWS). Adapters live next to this file (local.ts, aws.ts) and are
+ * chosen by a deployment record's `target` (adapters.ts). Callers never read a target's files.
+ */
+
+export type { MetricsSource, TargetName };
+
+/** A closed time window, e.g. a bench run from its first request to its last answer. */
+export interface TimeWindow {
+  from: Date;
+  to: Date;
+}
+
+export interface TargetDeployRequest extends AwsConnection {
+  model: Model;
+  config: ResolvedStackConfig;
+  /** The state root (registry and deployment directories). */
+  root: string;
+  progress: ProgressSink;
+  /** Resolves when the user interrupts: the adapter stops cleanly and leaves a record destroy can find. */
+  interrupted?: Promise<void>;
+  /** local: modelled delays are divided by this. */
+  timeScale?: number;
+  /** local: the traditional model's PostgreSQL (embedded binaries or the system's). */
+  db?: 'embedded' | 'system';
+  /** local: a YAML/JSON file overriding modelled parameters. */
+  fidelityFile?: string;
+}
+
+export interface TargetDestroyRequest {
+  progress: ProgressSink;
+  root: string;
+}
+
+/** What a target reports about a deployment right now; adapters add their own detail (the local one: instances, environments). */
+export interface LiveStatus {
+  alive: boolean;
+  state: string;
+}
+
+export interface TargetStatus {
+  live: LiveStatus;
+  /** The same, as lines for people. */
+  lines: string[];
+}
+
+export interface TargetEndpoints {
+  /** Where clients send requests (ALB DNS name, API URL, or a local http://127.0.0.1:port); absent until deployed. */
+  frontDoor?: string;
+  /** Every other named output of the deployment (ports, directories, ARNs). */
+  outputs: Record<string, string>;
+}
+
+
+/** The target's CloudWatch-shaped datapoints of a window (per-minute, normalized to one value each). */
+export interface MetricsReading {
+  source: MetricsSource;
+  /** Why there are no datapoints, or what was skipped. */
+  note?: string;
+  datapoints: MetricDatapoint[];
+}
+
+/** The target's logs of a window: what its runtime records, or an explicit "not read". */
+export type LogsReading =
+  /** Raw process output, whole files (the lines carry no timestamps): every file written to since the window began. */
+  | { source: 'local-logs'; files: string[]; note: string }
+  | { source: 'not-read' | 'none'; note: string };
+
+export interface Target {
+  readonly name: TargetName;
+  /** Creates the deployment and registers it (registered first, so an interrupted deploy is found by destroy). */
+  deploy(req: TargetDeployRequest): Promise<DeploymentRecord>;
+  /** Removes the deployment and its registry entry; safe to repeat after a failed or interrupted deploy. */
+  destroy(record: DeploymentRecord, req: TargetDestroyRequest): Promise<void>;
+  /** Live state beyond the registry record; undefined when the target reports none. */
+  status(record: DeploymentRecord): Promise<TargetStatus | undefined>;
+  endpoints(record: DeploymentRecord): TargetEndpoints;
+  metrics(record: DeploymentRecord, window: TimeWindow): Promise<MetricsReading>;
+  logs(record: DeploymentRecord, window: TimeWindow): Promise<LogsReading>;
+}
+
+/** Endpoints as the registry record holds them (both adapters record them the same way at deploy). */
+export function recordedEndpoints(record: DeploymentRecord): TargetEndpoints {
+  return { frontDoor: record.url, outputs: Object.fromEntries(Object.entries(record.outputs).filter(([k]) => k !== 'url')) };
+}
