@@ -49,6 +49,8 @@ export const ServerEnvSchema = withSecret(
     /** How long the server waits for JWT_SECRET_ARN to hold a usable value before exiting (instances may boot before the deploy writes it). */
     SECRET_WAIT_SECONDS: int(0, 3600).default(600),
     PG_POOL_MAX: int(1, 1000).default(10),
+    /** Seconds after which an idle pooled connection is closed and replaced (0: never), so a rotated password is used by new connections. */
+    PG_CONNECTION_MAX_LIFETIME_SECONDS: int(0, 86_400).default(0),
     /** How long SIGTERM waits for in-flight requests before closing anyway. */
     SHUTDOWN_GRACE_MS: int(0, 300_000).default(10_000),
     /** Delay between fulfilment retries of a placed-but-unpaid order (the SQS visibility timeout's role). */

@@ -33,7 +33,7 @@ export interface RunningServer {
 }
 
 export function poolConfig(env: ServerEnv): pg.PoolConfig {
-  const common = { max: env.PG_POOL_MAX, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 };
+  const common = { max: env.PG_POOL_MAX, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, maxLifetimeSeconds: env.PG_CONNECTION_MAX_LIFETIME_SECONDS };
   if (env.DATABASE_URL) return { ...common, connectionString: env.DATABASE_URL };
   return { ...common, host: env.PGHOST, port: env.PGPORT, user: env.PGUSER, password: env.PGPASSWORD, database: env.PGDATABASE };
 }
