@@ -17,9 +17,10 @@ export type Model = z.infer<typeof ModelSchema>;
 export const NODE_MAJOR = 22;
 
 /**
- * Lambda Node.js runtimes the pinned AWS provider (5.100.0) accepts, with AWS's deprecation date
- * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, read 2026-12): from that date
- * the runtime gets no patches and Lambda then blocks creating, and later updating, functions on it.
+ * Lambda Node.js runtimes the pinned AWS provider (5.100.0) accepts, with the deprecation date of
+ * AWS's "Lambda runtimes" page (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html; the
+ * dates as mirrored from it by tflint-ruleset-aws and endoflife.date): from that date the runtime gets
+ * no patches and Lambda then blocks creating, and later updating, functions on it.
  * nodejs24.x needs provider >= 6.19 (see the README, "Runtime versions").
  */
 export const LAMBDA_NODE_RUNTIMES = {
@@ -33,9 +34,10 @@ export const DEFAULT_LAMBDA_RUNTIME = `nodejs${NODE_MAJOR}.x` as LambdaNodeRunti
 
 /**
  * End of RDS standard support per PostgreSQL major, from the "Release calendar for Amazon RDS for
- * PostgreSQL" (https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html,
- * read 2026-12; 18 follows the calendar's rule: the February after community end of life). After it,
- * RDS bills Extended Support, or upgrades the major itself when Extended Support is disabled.
+ * PostgreSQL" (https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html;
+ * 13–16 as scraped from it by endoflife.date and in AWS's notices, 17 and 18 follow its rule: the end of
+ * February after the community's end of life). After it, RDS bills Extended Support, or upgrades the
+ * major itself when Extended Support is disabled.
  */
 export const RDS_POSTGRES_STANDARD_SUPPORT_ENDS = {
   '13': '2026-02-28',
