@@ -27,7 +27,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { artifactPaths, SERVER_START_COMMAND } from '../src/build/artifacts.js';
-import { instanceArchitecture, type ResolvedStackConfig } from '../src/config/stack-config.js';
+import { instanceArchitecture, isBurstable, NODE_MAJOR, type ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
 
 /**
@@ -162,6 +162,8 @@ function addDatabase(stack: Stack, config: ResolvedStackConfig, privateSubnets: 
     // A benchmark deployment leaves nothing behind on destroy, snapshots included.
     skipFinalSnapshot: true,
     applyImmediately: true,
+    // Never enrolled silently in paid Extended Support: past the end of standard support RDS upgrades the major instead.
+    engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
   }), 'main');
   const jwtSecret = addJwtSecret(stack, config);
   return { db, jwtSecret };
@@ -207,20 +209,20 @@ function addLoadBalancer(stack: Stack, config: ResolvedStackConfig, vpc: Vpc, pu
   return { alb, targetGroup, listener };
 }
 
-function userDataScript(opts: { region: string; bucket: string; key: string; dbSecretArn: string; jwtSecretArn: string; dbHost: string; port: number }): string {
-  // Amazon Linux 2023: Node.js 20 from the distribution, the AWS CLI is preinstalled.
+function userDataScript(opts: { region: string; bucket: string; key: string; dbSecretArn: string; dbUser: string; jwtSecretArn: string; dbHost: string; port: number }): string {
+  // Amazon Linux 2023: Node.js from the distribution (the major Lambda runs too), the AWS CLI is preinstalled.
   // No double quotes: the script is a Terraform string expression (its ${…} are Terraform's).
+  // Nothing secret lands on the instance: the server reads the DB password and the JWT key from Secrets
+  // Manager itself, at connect time and with retries (the JWT key may be written after this boot).
   return `#!/bin/bash
 set -euo pipefail
-dnf install -y nodejs20 jq
+dnf install -y nodejs${NODE_MAJOR}
 install -d -o root -m 755 /opt/archcompare
 cd /opt/archcompare
 aws s3 cp s3://${opts.bucket}/${opts.key} server.tar.gz --region ${opts.region}
 tar -xzf server.tar.gz
 # RDS certificates are signed by the RDS CA, not a public one: trust it explicitly and verify fully.
 curl -fsSL https://truststore.pki.rds.amazonaws.com/${opts.region}/${opts.region}-bundle.pem -o /opt/archcompare/rds-ca.pem
-umask 077
-aws secretsmanager get-secret-value --region ${opts.region} --secret-id ${opts.dbSecretArn} --query SecretString --output text > /run/archcompare-db.json
 cat > /etc/archcompare.env <<ENV
 PORT=${opts.port}
 HOST=0.0.0.0
@@ -228,29 +230,32 @@ AWS_REGION=${opts.region}
 PGHOST=${opts.dbHost}
 PGPORT=5432
 PGDATABASE=shop
+PGUSER=${opts.dbUser}
 PGSSLMODE=verify-full
 NODE_EXTRA_CA_CERTS=/opt/archcompare/rds-ca.pem
-PGUSER=$(jq -r .username /run/archcompare-db.json)
-PGPASSWORD=$(jq -r .password /run/archcompare-db.json)
+DB_SECRET_ARN=${opts.dbSecretArn}
 JWT_SECRET_ARN=${opts.jwtSecretArn}
 NODE_OPTIONS=--enable-source-maps
 ENV
 cat > /etc/systemd/system/archcompare.service <<UNIT
 [Unit]
 Description=archcompare shop API
+Wants=network-online.target
 After=network-online.target
+# Never give up restarting: a server that exits (secret wait over, database away) comes back after RestartSec.
+StartLimitIntervalSec=0
 [Service]
 WorkingDirectory=/opt/archcompare
 EnvironmentFile=/etc/archcompare.env
-ExecStart=/usr/bin/node-20 ${SERVER_START_COMMAND.replace(/^node /, '')}
+ExecStart=/usr/bin/node-${NODE_MAJOR} ${SERVER_START_COMMAND.replace(/^node /, '')}
 Restart=always
+RestartSec=5
 KillSignal=SIGTERM
 TimeoutStopSec=35
 User=nobody
 [Install]
 WantedBy=multi-user.target
 UNIT
-rm -f /run/archcompare-db.json
 systemctl daemon-reload
 systemctl enable --now archcompare
 `;
@@ -307,6 +312,8 @@ function addCompute(
     // IMDSv2 only: no credential theft through SSRF on the metadata endpoint.
     metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
     monitoring: { enabled: true },
+    // Standard mode by default: in unlimited mode a group held at its CPU target runs above baseline and bills surplus credits.
+    ...(isBurstable(t.instanceType) ? { creditSpecification: { cpuCredits: t.cpuCredits } } : {}),
     blockDeviceMappings: [
       { deviceName: '/dev/xvda', ebs: { volumeSize: t.rootVolumeGb, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
     ],
@@ -316,6 +323,7 @@ function addCompute(
         bucket: bucket.bucket,
         key: bundleObject.key,
         dbSecretArn: data.db.masterUserSecret.get(0).secretArn,
+        dbUser: data.db.username,
         jwtSecretArn: data.jwtSecret.arn,
         dbHost: data.db.address,
         port: t.appPort,

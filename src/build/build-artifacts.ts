@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import * as tar from 'tar';
 import yazl from 'yazl';
 import { LAMBDA_FUNCTIONS, SERVER_RUNTIME } from '../architecture/system.js';
+import { NODE_MAJOR } from '../config/stack-config.js';
 import { ARTIFACTS_DIR, PACKAGE_ROOT, artifactPaths } from './artifacts.js';
 import { writeOpenApi } from './openapi.js';
 
@@ -38,7 +39,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     // Maps name files and lines without embedding every dependency's source: keeps each zip well under 1 MB.
     sourcesContent: false,
     platform: 'node',
-    target: 'node20',
+    // The major both models run in AWS (Lambda runtime and instance package); the local target's Node 20 runs this syntax too.
+    target: `node${NODE_MAJOR}`,
     format: 'esm',
     banner: { js: ESM_REQUIRE_SHIM },
     // The Lambda Node.js runtime ships the AWS SDK v3, but pinning our own keeps behaviour identical locally.

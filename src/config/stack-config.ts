@@ -10,6 +10,76 @@ export const MODELS = ['traditional', 'serverless'] as const;
 export const ModelSchema = z.enum(MODELS);
 export type Model = z.infer<typeof ModelSchema>;
 
+/**
+ * The Node.js major both models run: Lambda's managed runtime, the AL2023 package on the instances and
+ * the esbuild target of both bundles. One major on both sides, or the comparison measures runtimes.
+ */
+export const NODE_MAJOR = 22;
+
+/**
+ * Lambda Node.js runtimes the pinned AWS provider (5.100.0) accepts, with the deprecation date of
+ * AWS's "Lambda runtimes" page (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html; the
+ * dates as mirrored from it by tflint-ruleset-aws and endoflife.date): from that date the runtime gets
+ * no patches and Lambda then blocks creating, and later updating, functions on it.
+ * nodejs24.x needs provider >= 6.19 (see the README, "Runtime versions").
+ */
+export const LAMBDA_NODE_RUNTIMES = {
+  'nodejs18.x': { deprecated: '2025-09-01' },
+  'nodejs20.x': { deprecated: '2026-04-30' },
+  'nodejs22.x': { deprecated: '2027-04-30' },
+} as const;
+export type LambdaNodeRuntime = keyof typeof LAMBDA_NODE_RUNTIMES;
+const LAMBDA_RUNTIME_IDS = Object.keys(LAMBDA_NODE_RUNTIMES) as [LambdaNodeRuntime, ...LambdaNodeRuntime[]];
+export const DEFAULT_LAMBDA_RUNTIME = `nodejs${NODE_MAJOR}.x` as LambdaNodeRuntime;
+
+/**
+ * End of RDS standard support per PostgreSQL major, from the "Release calendar for Amazon RDS for
+ * PostgreSQL" (https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html;
+ * 13–16 as scraped from it by endoflife.date and in AWS's notices, 17 and 18 follow its rule: the end of
+ * February after the community's end of life). After it, RDS bills Extended Support, or upgrades the
+ * major itself when Extended Support is disabled.
+ */
+export const RDS_POSTGRES_STANDARD_SUPPORT_ENDS = {
+  '13': '2026-02-28',
+  '14': '2027-02-28',
+  '15': '2028-02-29',
+  '16': '2029-02-28',
+  '17': '2030-02-28',
+  '18': '2031-02-28',
+} as const;
+export type PostgresMajor = keyof typeof RDS_POSTGRES_STANDARD_SUPPORT_ENDS;
+const POSTGRES_MAJORS = Object.keys(RDS_POSTGRES_STANDARD_SUPPORT_ENDS) as PostgresMajor[];
+
+/** Today as YYYY-MM-DD (UTC), the form the lifecycle dates above are written in. */
+const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+/** Why AWS no longer lets a function be created on this runtime on `today`, or undefined. */
+export function lambdaRuntimeProblem(runtime: LambdaNodeRuntime, today: Date): string | undefined {
+  const { deprecated } = LAMBDA_NODE_RUNTIMES[runtime];
+  if (isoDay(today) < deprecated) return undefined;
+  return `${runtime} was deprecated by AWS Lambda on ${deprecated} (creating functions on it is then blocked): use ${supportedLambdaRuntimes(today).join(' or ') || 'a newer runtime'}`;
+}
+
+export function supportedLambdaRuntimes(today: Date): LambdaNodeRuntime[] {
+  return LAMBDA_RUNTIME_IDS.filter((r) => isoDay(today) < LAMBDA_NODE_RUNTIMES[r].deprecated);
+}
+
+/** Why this PostgreSQL version is outside RDS standard support on `today`, or undefined. */
+export function postgresVersionProblem(version: string, today: Date): string | undefined {
+  const major = version.split('.')[0] ?? '';
+  const supported = POSTGRES_MAJORS.filter((m) => isoDay(today) <= RDS_POSTGRES_STANDARD_SUPPORT_ENDS[m]);
+  const fix = `use ${supported.join(', ')} (RDS standard support)`;
+  if (!(major in RDS_POSTGRES_STANDARD_SUPPORT_ENDS)) return `PostgreSQL ${version} is not a major RDS supports here: ${fix}`;
+  const ends = RDS_POSTGRES_STANDARD_SUPPORT_ENDS[major as PostgresMajor];
+  if (isoDay(today) <= ends) return undefined;
+  return `PostgreSQL ${major} left RDS standard support on ${ends} (RDS would bill Extended Support): ${fix}`;
+}
+
+/** Burstable (T) families earn CPU credits; "unlimited" mode bills the surplus above baseline. */
+export function isBurstable(instanceType: string): boolean {
+  return /^t\d+[a-z]*$/.test(instanceType.split('.')[0] ?? '');
+}
+
 export const RUN_ID_PATTERN = /^[a-z][a-z0-9-]{2,14}[a-z0-9]$/;
 
 /** AWS commercial + GovCloud + China region names, e.g. us-east-1, eu-west-2, ap-southeast-1. */
@@ -20,6 +90,11 @@ export const RegionSchema = z
 
 const TraditionalConfigSchema = z
   .object({
+    /**
+     * Credit mode of burstable (t2/t3/t3a/t4g) instances: `standard` caps CPU at the earned credits;
+     * `unlimited` bursts beyond them and bills the surplus vCPU-hours. Ignored for other families.
+     */
+    cpuCredits: z.enum(['standard', 'unlimited']).default('standard'),
     /** EC2 instance type of each app server; a Graviton type (t4g, m7g …) selects the arm64 AMI. */
     instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'is not an EC2 instance type (e.g. t3.small)' }).default('t3.small'),
     /** Auto Scaling Group bounds: min ≤ desired ≤ max. */
@@ -38,8 +113,15 @@ const TraditionalConfigSchema = z
     natGateways: z.number().int().min(0).max(2).default(1),
     /** RDS PostgreSQL instance class. */
     dbInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: 'is not an RDS instance class (e.g. db.t4g.micro)' }).default('db.t4g.micro'),
-    /** RDS PostgreSQL major version. */
-    dbEngineVersion: z.string().regex(/^1[3-8](\.\d+)?$/, { message: 'is not a supported PostgreSQL version (13–18)' }).default('15'),
+    /** RDS PostgreSQL version (major, or major.minor); only majors in RDS standard support. */
+    dbEngineVersion: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, { message: 'is not a PostgreSQL version (e.g. 17 or 17.6)' })
+      .superRefine((v, ctx) => {
+        const problem = postgresVersionProblem(v, new Date());
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default('17'),
     /** Allocated gp3 storage in GB (RDS minimum for gp3 is 20). */
     dbAllocatedStorageGb: z.number().int().min(20).max(65536).default(20),
     /** Standby replica in a second AZ (doubles the instance price). */
@@ -61,7 +143,6 @@ const TraditionalConfigSchema = z
 const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 // The HTTP functions (one per domain) now live in the system description; these names stay for callers of this module.
-export { DOMAINS as SERVERLESS_FUNCTIONS, type Domain as ServerlessFunction } from '../architecture/system.js';
 
 const ServerlessConfigSchema = z
   .object({
@@ -70,7 +151,13 @@ const ServerlessConfigSchema = z
     /** arm64 (Graviton, ~20% cheaper per GB-second) or x86_64. */
     lambdaArchitecture: z.enum(['arm64', 'x86_64']).default('arm64'),
     lambdaTimeoutSeconds: z.number().int().min(1).max(900).default(10),
-    lambdaRuntime: z.enum(['nodejs20.x', 'nodejs22.x']).default('nodejs20.x'),
+    lambdaRuntime: z
+      .enum(LAMBDA_RUNTIME_IDS, { message: `is not a Node.js runtime the pinned AWS provider accepts (${LAMBDA_RUNTIME_IDS.join(', ')})` })
+      .superRefine((r, ctx) => {
+        const problem = lambdaRuntimeProblem(r, new Date());
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default(DEFAULT_LAMBDA_RUNTIME),
     /** Ephemeral /tmp storage in MB (over 512 is billed). */
     lambdaEphemeralStorageMb: z.number().int().min(512).max(10240).default(512),
     /** Reserved concurrency per function; unset = share the account pool (1000 by default). */

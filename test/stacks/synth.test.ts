@@ -96,7 +96,7 @@ describe('traditional stack', () => {
     expect(lt.iam_instance_profile).toEqual({ arn: ref('aws_iam_instance_profile', 'instance_profile', 'arn') });
     const script = String(lt.user_data);
     expect(script).toMatch(/^\$\{base64encode\(/);
-    expect(script).toContain('dnf install -y nodejs20');
+    expect(script).toContain('dnf install -y nodejs22');
     expect(script).toContain('aws s3 cp s3://${aws_s3_bucket.artifacts.bucket}/${aws_s3_object.server_bundle.key}');
     expect(script).toContain('systemctl enable --now archcompare');
     expect(lt.tag_specifications.map((t: { resource_type: string }) => t.resource_type).sort()).toEqual(['instance', 'volume']);
@@ -179,7 +179,7 @@ describe('serverless stack', () => {
   it('has one Lambda per domain plus the orders consumer, sized from the config, with log groups', () => {
     for (const fn of LAMBDA_FUNCTIONS.map((f) => terraformName(f.id))) {
       const f = resource(json, 'aws_lambda_function', fn);
-      expect(f).toMatchObject({ memory_size: 1024, architectures: ['x86_64'], runtime: 'nodejs20.x', timeout: 10, reserved_concurrent_executions: 50, handler: 'index.handler' });
+      expect(f).toMatchObject({ memory_size: 1024, architectures: ['x86_64'], runtime: 'nodejs22.x', timeout: 10, reserved_concurrent_executions: 50, handler: 'index.handler' });
       expect(f.role).toBe(ref('aws_iam_role', fn, 'arn'));
       expect(String(f.filename)).toMatch(/\.zip$/);
       expect(resource(json, 'aws_cloudwatch_log_group', `${fn}_logs`)).toMatchObject({ retention_in_days: 14 });

@@ -45,7 +45,13 @@ export const ServerEnvSchema = withSecret(
     PGUSER: optionalString,
     PGPASSWORD: z.string().optional(),
     PGDATABASE: optionalString,
+    /** RDS-managed master secret (AWS): the password is read from it at connect time, never from a file. */
+    DB_SECRET_ARN: z.preprocess(emptyAsUndefined, z.string().startsWith('arn:', { message: 'must be a Secrets Manager ARN (arn:aws:secretsmanager:…)' }).optional()),
+    /** How long the server waits for JWT_SECRET_ARN to hold a usable value before exiting (instances may boot before the deploy writes it). */
+    SECRET_WAIT_SECONDS: int(0, 3600).default(600),
     PG_POOL_MAX: int(1, 1000).default(10),
+    /** Seconds after which an idle pooled connection is closed and replaced (0: never), so a rotated password is used by new connections. */
+    PG_CONNECTION_MAX_LIFETIME_SECONDS: int(0, 86_400).default(0),
     /** How long SIGTERM waits for in-flight requests before closing anyway. */
     SHUTDOWN_GRACE_MS: int(0, 300_000).default(10_000),
     /** Delay between fulfilment retries of a placed-but-unpaid order (the SQS visibility timeout's role). */
@@ -55,6 +61,11 @@ export const ServerEnvSchema = withSecret(
 ).superRefine((env, ctx) => {
   if (!env.DATABASE_URL && !env.PGHOST)
     ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required (or PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE)' });
+  // A URL's own password would win over the secret's: with DB_SECRET_ARN the connection comes from PG* only.
+  if (env.DB_SECRET_ARN && env.DATABASE_URL)
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'must not be set with DB_SECRET_ARN (set PGHOST/PGPORT/PGUSER/PGDATABASE)' });
+  if (env.DB_SECRET_ARN && !env.PGUSER)
+    ctx.addIssue({ code: 'custom', path: ['PGUSER'], message: 'is required with DB_SECRET_ARN (the secret supplies only the password)' });
 });
 export type ServerEnv = z.output<typeof ServerEnvSchema>;
 

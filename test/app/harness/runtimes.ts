@@ -66,7 +66,7 @@ function parseBody(text: string): unknown {
 }
 
 // ---------------------------------------------------------------- server runtime
-async function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+export async function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/runtimes/server/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },

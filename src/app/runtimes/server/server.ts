@@ -8,6 +8,9 @@ import { resolveJwtSecret } from '../../adapters/jwt-secret.js';
 import { LocalPaymentProvider } from '../../adapters/local-payment-provider.js';
 import { InProcessFulfilment } from '../../adapters/order-events.js';
 import { migrate } from '../../adapters/postgres/migrations.js';
+import { SecretPasswordPool } from '../../adapters/postgres/pool.js';
+import { SecretPassword } from '../../adapters/postgres/secret-password.js';
+import { secretsManagerSource, type SecretSource } from '../../adapters/secrets-manager.js';
 import { createPgStore, type PgStore } from '../../adapters/postgres/store.js';
 import { ScryptPasswordHasher } from '../../adapters/scrypt-hasher.js';
 import { composeServices } from '../../compose.js';
@@ -30,16 +33,34 @@ export interface RunningServer {
 }
 
 export function poolConfig(env: ServerEnv): pg.PoolConfig {
-  const common = { max: env.PG_POOL_MAX, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 };
+  const common = { max: env.PG_POOL_MAX, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, maxLifetimeSeconds: env.PG_CONNECTION_MAX_LIFETIME_SECONDS };
   if (env.DATABASE_URL) return { ...common, connectionString: env.DATABASE_URL };
   return { ...common, host: env.PGHOST, port: env.PGPORT, user: env.PGUSER, password: env.PGPASSWORD, database: env.PGDATABASE };
+}
+
+/** PGPASSWORD / DATABASE_URL locally; on AWS the RDS-managed secret, read at connect time. */
+async function createPool(env: ServerEnv, secrets: () => Promise<SecretSource>, log: (line: string) => void): Promise<pg.Pool> {
+  if (!env.DB_SECRET_ARN) return new pg.Pool(poolConfig(env));
+  return new SecretPasswordPool(poolConfig(env), new SecretPassword(env.DB_SECRET_ARN, await secrets()), log);
 }
 
 /** The traditional runtime: one Node HTTP server process over a PostgreSQL pool. */
 export async function startServer(env: ServerEnv, options: { environment?: RuntimeEnvironment; log?: (line: string) => void } = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const environment = options.environment ?? new RuntimeEnvironment('server', 'server');
-  const pool = new pg.Pool(poolConfig(env));
+  // One Secrets Manager client for both secrets, created only if one is read from there.
+  let secretSource: Promise<SecretSource> | undefined;
+  const secrets = () => (secretSource ??= secretsManagerSource(env.AWS_REGION));
+  const closeSecrets = async () => (secretSource ? (await secretSource).close() : undefined);
+  let jwtSecret: string;
+  try {
+    // Before the database: the deploy may write this secret after the instance boots, so wait for it here rather than exit.
+    jwtSecret = await resolveJwtSecret(env, { maxWaitMs: env.SECRET_WAIT_SECONDS * 1000, log }, env.JWT_SECRET ? undefined : await secrets());
+  } catch (err) {
+    await closeSecrets();
+    throw err;
+  }
+  const pool = await createPool(env, secrets, log);
   // An idle client losing its connection (database restart) must not kill the process.
   pool.on('error', (err) => log(`postgres pool: ${err.message}`));
   let migrationsApplied: number[];
@@ -47,6 +68,7 @@ export async function startServer(env: ServerEnv, options: { environment?: Runti
     migrationsApplied = await migrate(pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
+    await closeSecrets();
     throw err;
   }
   const store = createPgStore(pool);
@@ -57,7 +79,7 @@ export async function startServer(env: ServerEnv, options: { environment?: Runti
   });
   fulfilment.start();
   const services = composeServices(store, {
-    tokens: new JwtTokenService(await resolveJwtSecret(env), env.JWT_TTL_SECONDS),
+    tokens: new JwtTokenService(jwtSecret, env.JWT_TTL_SECONDS),
     hasher: new ScryptPasswordHasher(env.PASSWORD_SCRYPT_LOG2N),
     provider,
     events: fulfilment,
@@ -103,6 +125,7 @@ export async function startServer(env: ServerEnv, options: { environment?: Runti
       server.closeAllConnections();
       await fulfilmentStopped;
       await pool.end();
+      await closeSecrets();
     })());
 
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
