@@ -142,7 +142,6 @@ const TraditionalConfigSchema = z
 
 const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-// The HTTP functions (one per domain) now live in the system description; these names stay for callers of this module.
 
 const ServerlessConfigSchema = z
   .object({
