@@ -19,7 +19,7 @@ describe('the local adapter', () => {
   it('reads the metrics under the state directory when the deploy never recorded its own directories', async () => {
     const rec = record({ status: 'failed' });
     await mkdir(path.join(rec.stateDir, 'metrics'), { recursive: true });
-    const datum = { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: [], Timestamp: new Date(NOW - 30_000).toISOString(), Unit: 'Count', StatisticValues: { SampleCount: 1, Sum: 2, Minimum: 2, Maximum: 2 } };
+    const datum = { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: [], Timestamp: new Date(NOW - 30_000).toISOString(), Unit: 'Count', StatisticValues: { SampleCount: 1, Sum: 2, Minimum: 2, Maximum: 2 }, Period: 60, RealPeriodSeconds: 60, Source: 'local', TimeScale: 1 };
     await writeFile(path.join(rec.stateDir, 'metrics', 'metrics.jsonl'), `${JSON.stringify(datum)}\n`);
     const reading = await (await targetOf(rec)).metrics(rec, window);
     expect(reading.source).toBe('local-metrics');
