@@ -171,3 +171,19 @@ describe('free tier', () => {
     expect(resourceCost(cognito, 'aws_cognito_user_pool.lite')).toBe('725'); // 10,000 free from the first tier: 90,000 x 0.0055 + 50,000 x 0.0046
   });
 });
+
+describe('a partial estimate (mixed plan: an unsupported resource and missing prices)', () => {
+  it('prices everything it can, lists the rest with the reason and the failed lookup, and totals only the priced', async () => {
+    const o = await estimateGolden('mixed_partial_plan');
+    const stack = o.json.stacks[0]!;
+    // t3.small 730 h x $0.0208 + 20 GB gp3 x $0.08 = 15.184 + 1.60; Lambda Arm 2M x $0.20/M + 100,000 GB-s x $0.0000133334
+    expect(resourceCost(o, 'aws_instance.web')).toBe('16.784');
+    expect(resourceCost(o, 'aws_lambda_function.api')).toBe('1.73334');
+    expect(stack.totalMonthlyCost).toBe('18.51734');
+    expect(stack.unpricedResources.map((u) => u.address)).toEqual(['aws_db_instance.warehouse', 'aws_instance.exotic']);
+    expect(stack.unpricedResources[0]!.reason).toMatch(/^no price for RDS PostgreSQL db\.x2g\.large Single-AZ in the us-east-1 pricing snapshot/);
+    expect(stack.unpricedResources[0]!.lookup).toContain('instanceType="db.x2g.large"');
+    expect(stack.unsupportedResources.map((u) => u.address)).toEqual(['aws_elasticache_cluster.cache']);
+    expect(stack.excludedFromTotal).toBe(3);
+  });
+});

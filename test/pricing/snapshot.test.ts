@@ -44,6 +44,7 @@ describe('committed pricing snapshots', () => {
         now: FIXED_NOW,
       });
       expect(o.json.stacks.map((s) => s.unsupportedResources)).toEqual([[], []]);
+      expect(o.json.stacks.map((s) => s.unpricedResources)).toEqual([[], []]);
       for (const s of o.json.stacks) expect(Number(s.totalMonthlyCost)).toBeGreaterThan(0);
     });
   }
