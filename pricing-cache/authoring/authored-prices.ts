@@ -25,6 +25,13 @@
  *   KMS ...................... https://aws.amazon.com/kms/pricing/
  *   Secrets Manager .......... https://aws.amazon.com/secrets-manager/pricing/
  *
+ * Tiered prices, each checked against its page at both sides of every boundary by test/pricing/tiers.test.ts
+ * (which transcribes the rate cards itself): Lambda duration x86 (6B / 15B GB-s) and Arm (7.5B / 18.75B, per
+ * https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/), HTTP API (300M), REST API
+ * (333M / 1B / 20B), data transfer out (10 / 50 / 150 TB of 1,024 GB), S3 Standard (50 / 500 TB), CloudWatch
+ * custom metrics (10K / 250K / 1M). CloudWatch Logs Standard ingestion and archival are flat; the tiered
+ * price for Lambda's own logs (vended logs, since 2025-05-01) is not in this snapshot yet.
+ *
  * Entries are left out, not guessed, where the regional price was not known: asking the engine
  * for one of them fails with "no price for … run archcompare pricing refresh", never a zero.
  * Lower-confidence transcriptions (refresh before relying on them): ap-southeast-1 RDS instance
@@ -172,8 +179,17 @@ const KNOWN_SKUS: Record<string, string> = {
   'us-east-1|AWSDataTransfer|DataTransfer-Out-Bytes': 'HQEH3ZWJVT46JHRG',
 };
 
-/** Lambda's GB-second tiers: 6 billion, then 9 billion more, then the rest (per architecture, per region, per account). */
-const lambdaTiers = (a: string, b: string, c: string): Tier[] => [['0', '6000000000', a], ['6000000000', '15000000000', b], ['15000000000', 'Inf', c]];
+/**
+ * Lambda's on-demand duration tiers, per architecture, region and account (https://aws.amazon.com/lambda/pricing/,
+ * and the launch post https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/):
+ * x86 first 6 billion GB-s a month, next 9 billion, over 15 billion; Arm its own bounds, first 7.5 billion,
+ * next 11.25 billion, over 18.75 billion (the same 10% and 20% discounts, at bounds 25% higher).
+ */
+const LAMBDA_DURATION_BOUNDS = { x86_64: ['6000000000', '15000000000'], arm64: ['7500000000', '18750000000'] } as const;
+const lambdaTiers = (arch: keyof typeof LAMBDA_DURATION_BOUNDS, a: string, b: string, c: string): Tier[] => {
+  const [first, second] = LAMBDA_DURATION_BOUNDS[arch];
+  return [['0', first, a], [first, second, b], [second, 'Inf', c]];
+};
 
 export function authoredProducts(region: Region): AuthoredProduct[] {
   const r = REGIONAL[region];
@@ -217,8 +233,8 @@ export function authoredProducts(region: Region): AuthoredProduct[] {
     // Lambda: same list prices in all three regions.
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Request', prefix: 'legacy', operation: 'Invoke', unit: 'Requests', description: 'AWS Lambda - Requests ($0.20 per 1M requests, x86)', attributes: { group: 'AWS-Lambda-Requests' }, tiers: flat('0.0000002000'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Request-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Requests', description: 'AWS Lambda - Requests ($0.20 per 1M requests, Arm)', attributes: { group: 'AWS-Lambda-Requests-ARM' }, tiers: flat('0.0000002000'), source: PAGE.lambda },
-    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (x86), tiers at 6B and 15B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration' }, tiers: lambdaTiers('0.0000166667', '0.0000150000', '0.0000133334'), source: PAGE.lambda },
-    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (Arm), tiers at 6B and 15B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration-ARM' }, tiers: lambdaTiers('0.0000133334', '0.0000120001', '0.0000106667'), source: PAGE.lambda },
+    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (x86): first 6B, next 9B, over 15B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration' }, tiers: lambdaTiers('x86_64', '0.0000166667', '0.0000150000', '0.0000133334'), source: PAGE.lambda },
+    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (Arm): first 7.5B, next 11.25B, over 18.75B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration-ARM' }, tiers: lambdaTiers('arm64', '0.0000133334', '0.0000120001', '0.0000106667'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-Provisioned-Concurrency', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Provisioned Concurrency (x86)', attributes: { group: 'AWS-Lambda-Provisioned-Concurrency' }, tiers: flat('0.0000041667'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-Provisioned-Concurrency-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Provisioned Concurrency (Arm)', attributes: { group: 'AWS-Lambda-Provisioned-Concurrency-ARM' }, tiers: flat('0.0000033334'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-Provisioned-GB-Second', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Duration on Provisioned Concurrency (x86)', attributes: { group: 'AWS-Lambda-Duration-Provisioned' }, tiers: flat('0.0000097222'), source: PAGE.lambda },

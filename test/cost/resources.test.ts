@@ -73,11 +73,11 @@ describe('aws_lambda_function', () => {
     expect(line(o, 'aws_lambda_function.x86', 'Duration (1536 MB, x86_64) (first 6B)').monthlyQuantity).toBe('540000');
     expect(resourceCost(o, 'aws_lambda_function.x86')).toBe('9.600018');
   });
-  it('arm64: the 6B GB-second tier boundary splits the duration line', async () => {
+  it('arm64: Arm's own 7.5B GB-second tier boundary splits the duration line', async () => {
     const o = await estimateGolden('aws_lambda_function');
-    // 4B x 2 s x 1 GB = 8B GB-s: 6B x $0.0000133334 + 2B x $0.0000120001
-    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (first 6B)'))).toBe('80000.400000');
-    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (next 9B)'))).toBe('24000.200000');
+    // 4B x 2 s x 1 GB = 8B GB-s: 7.5B x $0.0000133334 + 0.5B x $0.0000120001 (x86 would split at 6B)
+    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (first 7.5B)'))).toBe('100000.500000');
+    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (next 11.25B)'))).toBe('6000.050000');
     expect(line(o, 'aws_lambda_function.arm', 'Requests').price.usageType).toBe('Request-ARM');
   });
   it('ephemeral storage over 512 MB and billed INIT time of cold starts', async () => {
@@ -93,7 +93,7 @@ describe('aws_lambda_function', () => {
     expect(line(o, 'aws_lambda_function.warm', 'Provisioned concurrency (5 environments)').monthlyCost).toBe('87.601752');
     // average concurrency 10M x 0.1 s / 2,628,000 s = 0.38 < 5: every invocation runs warm, 2,000,000 GB-s x $0.0000077778
     expect(line(o, 'aws_lambda_function.warm', 'Duration on provisioned concurrency').monthlyCost).toBe('15.5556');
-    expect(line(o, 'aws_lambda_function.warm', 'Duration (2048 MB, arm64) (first 6B)').monthlyCost).toBe('0');
+    expect(line(o, 'aws_lambda_function.warm', 'Duration (2048 MB, arm64) (first 7.5B)').monthlyCost).toBe('0');
   });
 });
 
