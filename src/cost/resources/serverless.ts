@@ -91,6 +91,9 @@ export const httpApi = defineHandler<{ protocol: string }>({
   usageKeys: {
     monthly_requests: { description: 'API requests per month', scaling: 'per-request' },
     request_size_kb: { description: 'Average request size in KB (billed in 512 KB increments)', scaling: 'fixed' },
+    monthly_messages: { description: 'Infracost key: WebSocket messages', scaling: 'per-request', ignored: 'WebSocket APIs are not priced' },
+    message_size_kb: { description: 'Infracost key: WebSocket message size', scaling: 'fixed', ignored: 'WebSocket APIs are not priced' },
+    monthly_connection_mins: { description: 'Infracost key: WebSocket connection minutes', scaling: 'per-request', ignored: 'WebSocket APIs are not priced' },
   },
   read(resource) {
     const protocol = str(resource.values, 'protocol_type') ?? 'HTTP';
