@@ -30,6 +30,10 @@ export default class Estimate extends BaseCommand {
     'instance-capacity-rps': Flags.string({ description: 'Requests/s one app instance serves at the target CPU: sizes the ASG along the cost curve.' }),
     'max-price-age-days': Flags.integer({ min: 1, description: 'Warn when the pricing snapshot is older than this (default 365, or ARCHCOMPARE_MAX_PRICE_AGE_DAYS).' }),
     'fail-on-stale-prices': Flags.boolean({ default: false, description: 'Make a stale pricing snapshot an error instead of a warning.' }),
+    'fail-on-unpriced': Flags.boolean({
+      default: false,
+      description: 'After printing the estimate, exit with status 3 if any resource is unpriced (a missing price or an unsupported resource), instead of accepting a partial estimate.',
+    }),
   };
 
   async run(): Promise<void> {
@@ -48,7 +52,7 @@ export default class Estimate extends BaseCommand {
     }
     const models = flags.model ? [flags.model as Model] : Object.keys(terraformJson).length === 1 ? (Object.keys(terraformJson) as Model[]) : [...MODELS];
     const { resolveMaxAgeDays } = await import('../src/pricing/snapshot-store.js');
-    const { estimate } = await import('../src/cost/estimate-service.js');
+    const { estimate, unpricedFailure } = await import('../src/cost/estimate-service.js');
     const outcome = await estimate({
       models,
       plan: flags.plan,
@@ -65,18 +69,25 @@ export default class Estimate extends BaseCommand {
       failWhenStale: flags['fail-on-stale-prices'],
     });
     for (const w of outcome.warnings) process.stderr.write(`Warning: ${w}\n`);
-    if (flags.format === 'json') {
-      process.stdout.write(`${JSON.stringify(outcome.json, null, 2)}\n`);
+    await this.print(outcome.json, flags.format);
+    // The partial estimate is printed first, then the pipeline gets its non-zero exit.
+    const failure = flags['fail-on-unpriced'] ? unpricedFailure(outcome.json) : undefined;
+    if (failure) throw failure;
+  }
+
+  private async print(json: import('../src/cost/report.js').EstimateJson, format: string): Promise<void> {
+    if (format === 'json') {
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       return;
     }
     // A pipe or a file gets the same table as plain text; Ink draws it in a terminal.
     if (!process.stdout.isTTY) {
       const { estimateText } = await import('../src/cost/ui/estimate-lines.js');
-      process.stdout.write(estimateText(outcome.json));
+      process.stdout.write(estimateText(json));
       return;
     }
     const [{ render }, { createElement }, { EstimateView }] = await Promise.all([import('ink'), import('react'), import('../src/cost/ui/EstimateView.js')]);
-    const app = render(createElement(EstimateView, { json: outcome.json }), { patchConsole: false });
+    const app = render(createElement(EstimateView, { json }), { patchConsole: false });
     app.unmount();
     await app.waitUntilExit();
   }

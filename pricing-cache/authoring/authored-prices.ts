@@ -24,6 +24,15 @@
  *   Data transfer out ........ https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer
  *   KMS ...................... https://aws.amazon.com/kms/pricing/
  *   Secrets Manager .......... https://aws.amazon.com/secrets-manager/pricing/
+ *   SNS ...................... https://aws.amazon.com/sns/pricing/
+ *   EC2/RDS instance families  pricing-cache/authoring/compute-prices.ts (the family-rate rule and its source)
+ *
+ * Tiered prices, each checked against its page at both sides of every boundary by test/pricing/tiers.test.ts
+ * (which transcribes the rate cards itself): Lambda duration x86 (6B / 15B GB-s) and Arm (7.5B / 18.75B, per
+ * https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/), HTTP API (300M), REST API
+ * (333M / 1B / 20B), data transfer out (10 / 50 / 150 TB of 1,024 GB), S3 Standard (50 / 500 TB), CloudWatch
+ * custom metrics (10K / 250K / 1M). CloudWatch Logs Standard ingestion and archival are flat; the tiered
+ * price for Lambda's own logs (vended logs, since 2025-05-01) is not in this snapshot yet.
  *
  * Entries are left out, not guessed, where the regional price was not known: asking the engine
  * for one of them fails with "no price for … run archcompare pricing refresh", never a zero.
@@ -33,10 +42,13 @@
  * best-established figures.
  */
 
+import { Decimal } from '../../src/pricing/money.js';
+import { ec2HourlyPrices, rdsHourlyPrices } from './compute-prices.js';
+
 export const PRICES_AS_OF = '2025-06-01';
 
 type Tier = readonly [begin: string, end: string, usd: string];
-type Region = 'us-east-1' | 'eu-west-1' | 'ap-southeast-1';
+type Region = import('./compute-prices.js').Region;
 
 export interface AuthoredProduct {
   sku?: string;
@@ -70,50 +82,29 @@ const PAGE = {
   dt: 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer',
   kms: 'https://aws.amazon.com/kms/pricing/',
   sm: 'https://aws.amazon.com/secrets-manager/pricing/',
+  sns: 'https://aws.amazon.com/sns/pricing/',
 };
 
 const flat = (usd: string): Tier[] => [['0', 'Inf', usd]];
 
-/** EC2 Linux on-demand $/hour, shared tenancy. */
-const EC2: Record<Region, Record<string, string>> = {
-  'us-east-1': {
-    't3.nano': '0.0052', 't3.micro': '0.0104', 't3.small': '0.0208', 't3.medium': '0.0416', 't3.large': '0.0832', 't3.xlarge': '0.1664',
-    't3a.micro': '0.0094', 't3a.small': '0.0188', 't3a.medium': '0.0376',
-    't4g.nano': '0.0042', 't4g.micro': '0.0084', 't4g.small': '0.0168', 't4g.medium': '0.0336', 't4g.large': '0.0672', 't4g.xlarge': '0.1344',
-    'm5.large': '0.096', 'm5.xlarge': '0.192', 'm6i.large': '0.096', 'm6g.large': '0.077', 'm7g.large': '0.0816', 'm7i.large': '0.1008',
-    'c6i.large': '0.085', 'c6g.large': '0.068', 'c7g.large': '0.0725', 'r6g.large': '0.1008',
-  },
-  'eu-west-1': {
-    't3.nano': '0.0057', 't3.micro': '0.0114', 't3.small': '0.0228', 't3.medium': '0.0456', 't3.large': '0.0912', 't3.xlarge': '0.1824',
-    't4g.nano': '0.0046', 't4g.micro': '0.0092', 't4g.small': '0.0184', 't4g.medium': '0.0368', 't4g.large': '0.0736', 't4g.xlarge': '0.1472',
-    'm5.large': '0.107', 'm6i.large': '0.107', 'm6g.large': '0.086',
-  },
-  'ap-southeast-1': {
-    't3.nano': '0.0066', 't3.micro': '0.0132', 't3.small': '0.0264', 't3.medium': '0.0528', 't3.large': '0.1056', 't3.xlarge': '0.2112',
-    't4g.nano': '0.0053', 't4g.micro': '0.0106', 't4g.small': '0.0212', 't4g.medium': '0.0424', 't4g.large': '0.0848', 't4g.xlarge': '0.1696',
-    'm5.large': '0.12', 'm6i.large': '0.12', 'm6g.large': '0.096',
-  },
-};
+/** EC2 and RDS instance hours: per family and size, by the rule or transcribed per size (compute-prices.ts). */
+const LOWER_CONFIDENCE = ' (lower-confidence transcription: refresh before relying on it)';
 
-/** RDS for PostgreSQL on-demand $/hour: [Single-AZ, Multi-AZ] (Multi-AZ is its own SKU, not always exactly double). */
-const RDS: Record<Region, Record<string, readonly [string, string]>> = {
-  'us-east-1': {
-    'db.t4g.micro': ['0.016', '0.032'], 'db.t4g.small': ['0.032', '0.065'], 'db.t4g.medium': ['0.065', '0.129'], 'db.t4g.large': ['0.129', '0.258'],
-    'db.t3.micro': ['0.018', '0.036'], 'db.t3.small': ['0.036', '0.072'], 'db.t3.medium': ['0.072', '0.145'],
-    'db.m5.large': ['0.178', '0.356'],
-  },
-  'eu-west-1': {
-    'db.t4g.micro': ['0.017', '0.034'], 'db.t4g.small': ['0.034', '0.068'], 'db.t4g.medium': ['0.068', '0.136'],
-    'db.t3.micro': ['0.019', '0.038'], 'db.t3.small': ['0.038', '0.076'], 'db.t3.medium': ['0.076', '0.152'],
-  },
-  'ap-southeast-1': {
-    'db.t4g.micro': ['0.025', '0.050'], 'db.t4g.small': ['0.051', '0.102'], 'db.t4g.medium': ['0.102', '0.204'],
-    'db.t3.micro': ['0.028', '0.056'], 'db.t3.small': ['0.056', '0.112'], 'db.t3.medium': ['0.112', '0.224'],
-  },
-};
+/**
+ * Surplus CPU credits of T instances in unlimited mode, Linux, $ per vCPU-hour: T2, T3 and T3a $0.05, T4g $0.04,
+ * the same in every region (https://aws.amazon.com/ec2/pricing/on-demand/#T2.2FT3.2FT4g_Unlimited_Mode_Pricing;
+ * the T3/T2 rate is also Infracost's golden output, 600 vCPU-hours $30.00 and 1,460 vCPU-hours $73.00, and the
+ * T4g rate is quoted from that page in https://gitlab.com/gitlab-org/ci-cd/docker-machine/-/merge_requests/118).
+ */
+const CPU_CREDITS: Readonly<Record<string, string>> = { t2: '0.05', t3: '0.05', t3a: '0.05', t4g: '0.04' };
 
 interface RegionalScalars {
   gp3: string; gp2: string; gp3Iops: string; gp3Throughput: string;
+  /** io1 and io2 GB-month and IOPS-month; io2 IOPS in its three per-volume tiers (up to 32,000, to 64,000, above). */
+  io1: string; io1Iops: string; io2: string; io2Iops: readonly [string, string, string];
+  st1: string; sc1: string; magnetic: string; magneticIoPerMillion: string;
+  /** RDS io1/io2 GB-month and IOPS-month, gp3 IOPS-month and MiB/s-month above the included baseline: Single-AZ (Multi-AZ is twice). */
+  rdsIo1: string; rdsIo1Iops: string; rdsGp3Iops: string; rdsGp3Throughput: string;
   natHour: string; natGb: string;
   albHour: string; albLcu: string;
   rdsGp3: readonly [string, string]; rdsGp2: readonly [string, string]; rdsBackup: string;
@@ -128,6 +119,8 @@ interface RegionalScalars {
 const REGIONAL: Record<Region, RegionalScalars> = {
   'us-east-1': {
     gp3: '0.08', gp2: '0.10', gp3Iops: '0.005', gp3Throughput: '0.04',
+    io1: '0.125', io1Iops: '0.065', io2: '0.125', io2Iops: ['0.065', '0.0455', '0.032'], st1: '0.045', sc1: '0.015', magnetic: '0.05', magneticIoPerMillion: '0.05',
+    rdsIo1: '0.125', rdsIo1Iops: '0.10', rdsGp3Iops: '0.02', rdsGp3Throughput: '0.08',
     natHour: '0.045', natGb: '0.045',
     albHour: '0.0225', albLcu: '0.008',
     rdsGp3: ['0.115', '0.23'], rdsGp2: ['0.115', '0.23'], rdsBackup: '0.095',
@@ -141,6 +134,8 @@ const REGIONAL: Record<Region, RegionalScalars> = {
   },
   'eu-west-1': {
     gp3: '0.088', gp2: '0.11', gp3Iops: '0.0055', gp3Throughput: '0.044',
+    io1: '0.138', io1Iops: '0.072', io2: '0.138', io2Iops: ['0.072', '0.0504', '0.0353'], st1: '0.05', sc1: '0.0168', magnetic: '0.055', magneticIoPerMillion: '0.055',
+    rdsIo1: '0.138', rdsIo1Iops: '0.11', rdsGp3Iops: '0.022', rdsGp3Throughput: '0.088',
     natHour: '0.048', natGb: '0.048',
     albHour: '0.0252', albLcu: '0.008',
     rdsGp3: ['0.127', '0.254'], rdsGp2: ['0.127', '0.254'], rdsBackup: '0.095',
@@ -153,6 +148,8 @@ const REGIONAL: Record<Region, RegionalScalars> = {
   },
   'ap-southeast-1': {
     gp3: '0.096', gp2: '0.12', gp3Iops: '0.006', gp3Throughput: '0.048',
+    io1: '0.138', io1Iops: '0.072', io2: '0.138', io2Iops: ['0.072', '0.0504', '0.0353'], st1: '0.054', sc1: '0.018', magnetic: '0.05', magneticIoPerMillion: '0.05',
+    rdsIo1: '0.15', rdsIo1Iops: '0.12', rdsGp3Iops: '0.024', rdsGp3Throughput: '0.096',
     natHour: '0.059', natGb: '0.059',
     albHour: '0.0252', albLcu: '0.008',
     rdsGp3: ['0.138', '0.276'], rdsGp2: ['0.138', '0.276'], rdsBackup: '0.095',
@@ -172,20 +169,44 @@ const KNOWN_SKUS: Record<string, string> = {
   'us-east-1|AWSDataTransfer|DataTransfer-Out-Bytes': 'HQEH3ZWJVT46JHRG',
 };
 
-/** Lambda's GB-second tiers: 6 billion, then 9 billion more, then the rest (per architecture, per region, per account). */
-const lambdaTiers = (a: string, b: string, c: string): Tier[] => [['0', '6000000000', a], ['6000000000', '15000000000', b], ['15000000000', 'Inf', c]];
+/**
+ * Lambda's on-demand duration tiers, per architecture, region and account (https://aws.amazon.com/lambda/pricing/,
+ * and the launch post https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/):
+ * x86 first 6 billion GB-s a month, next 9 billion, over 15 billion; Arm its own bounds, first 7.5 billion,
+ * next 11.25 billion, over 18.75 billion (the same 10% and 20% discounts, at bounds 25% higher).
+ */
+const LAMBDA_DURATION_BOUNDS = { x86_64: ['6000000000', '15000000000'], arm64: ['7500000000', '18750000000'] } as const;
+const lambdaTiers = (arch: keyof typeof LAMBDA_DURATION_BOUNDS, a: string, b: string, c: string): Tier[] => {
+  const [first, second] = LAMBDA_DURATION_BOUNDS[arch];
+  return [['0', first, a], [first, second, b], [second, 'Inf', c]];
+};
 
 export function authoredProducts(region: Region): AuthoredProduct[] {
   const r = REGIONAL[region];
   const out: AuthoredProduct[] = [];
-  for (const [instanceType, usd] of Object.entries(EC2[region])) {
+  for (const { name: instanceType, usd, how, lowerConfidence } of ec2HourlyPrices(region)) {
     out.push({
       serviceCode: 'AmazonEC2', productFamily: 'Compute Instance', usageType: `BoxUsage:${instanceType}`, prefix: 'legacy', operation: 'RunInstances', unit: 'Hrs',
-      description: `$${usd} per On Demand Linux ${instanceType} Instance Hour`,
+      description: `$${usd} per On Demand Linux ${instanceType} Instance Hour (${how})${lowerConfidence ? LOWER_CONFIDENCE : ''}`,
       attributes: { instanceType, operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used', licenseModel: 'No License required', marketoption: 'OnDemand' },
       tiers: flat(usd), source: PAGE.ec2,
     });
   }
+  for (const [family, usd] of Object.entries(CPU_CREDITS))
+    out.push({ serviceCode: 'AmazonEC2', productFamily: 'CPU Credits', usageType: `CPUCredits:${family}`, prefix: 'legacy', operation: '', unit: 'vCPU-Hours', description: `$${usd} per vCPU-Hour of ${family.toUpperCase()} surplus CPU credits in unlimited mode (Linux)`, attributes: { operatingSystem: 'Linux', instanceFamily: family }, tiers: flat(usd), source: `${PAGE.ec2}#T2.2FT3.2FT4g_Unlimited_Mode_Pricing` });
+  const ebs = (usageType: string, productFamily: string, unit: string, usd: string, what: string, attributes: Record<string, string>, tiers?: Tier[]): AuthoredProduct => ({ serviceCode: 'AmazonEC2', productFamily, usageType, prefix: 'legacy', operation: '', unit, description: `$${usd} ${what}`, attributes, tiers: tiers ?? flat(usd), source: PAGE.ebs });
+  out.push(
+    ebs('EBS:VolumeUsage.piops', 'Storage', 'GB-Mo', r.io1, 'per GB-month of Provisioned IOPS SSD (io1) provisioned storage', { volumeApiName: 'io1', volumeType: 'Provisioned IOPS' }),
+    ebs('EBS:VolumeP-IOPS.piops', 'System Operation', 'IOPS-Mo', r.io1Iops, 'per IOPS-month provisioned (io1)', { volumeApiName: 'io1', group: 'EBS IOPS' }),
+    ebs('EBS:VolumeUsage.io2', 'Storage', 'GB-Mo', r.io2, 'per GB-month of Provisioned IOPS SSD (io2) provisioned storage', { volumeApiName: 'io2', volumeType: 'Provisioned IOPS' }),
+    ebs('EBS:VolumeP-IOPS.io2', 'System Operation', 'IOPS-Mo', r.io2Iops[0], 'per IOPS-month provisioned (io2), up to 32,000 IOPS per volume', { volumeApiName: 'io2', group: 'EBS IOPS' }),
+    ebs('EBS:VolumeP-IOPS.io2.tier2', 'System Operation', 'IOPS-Mo', r.io2Iops[1], 'per IOPS-month provisioned (io2), from 32,001 to 64,000 IOPS per volume', { volumeApiName: 'io2', group: 'EBS IOPS Tier 2' }),
+    ebs('EBS:VolumeP-IOPS.io2.tier3', 'System Operation', 'IOPS-Mo', r.io2Iops[2], 'per IOPS-month provisioned (io2), above 64,000 IOPS per volume', { volumeApiName: 'io2', group: 'EBS IOPS Tier 3' }),
+    ebs('EBS:VolumeUsage.st1', 'Storage', 'GB-Mo', r.st1, 'per GB-month of Throughput Optimized HDD (st1) provisioned storage', { volumeApiName: 'st1', volumeType: 'Throughput Optimized HDD' }),
+    ebs('EBS:VolumeUsage.sc1', 'Storage', 'GB-Mo', r.sc1, 'per GB-month of Cold HDD (sc1) provisioned storage', { volumeApiName: 'sc1', volumeType: 'Cold HDD' }),
+    ebs('EBS:VolumeUsage', 'Storage', 'GB-Mo', r.magnetic, 'per GB-month of Magnetic (standard) provisioned storage', { volumeApiName: 'standard', volumeType: 'Magnetic' }),
+    ebs('EBS:VolumeIOUsage', 'System Operation', 'IOs', new Decimal(r.magneticIoPerMillion).div(1e6).toFixed(), `(\$${r.magneticIoPerMillion} per 1 million) I/O requests, Magnetic (standard) volumes`, { volumeApiName: 'standard', group: 'EBS I/O Requests' }),
+  );
   out.push(
     { serviceCode: 'AmazonEC2', productFamily: 'Storage', usageType: 'EBS:VolumeUsage.gp3', prefix: 'legacy', operation: '', unit: 'GB-Mo', description: `$${r.gp3} per GB-month of General Purpose (gp3) provisioned storage`, attributes: { volumeApiName: 'gp3', volumeType: 'General Purpose' }, tiers: flat(r.gp3), source: PAGE.ebs },
     { serviceCode: 'AmazonEC2', productFamily: 'Storage', usageType: 'EBS:VolumeUsage.gp2', prefix: 'legacy', operation: '', unit: 'GB-Mo', description: `$${r.gp2} per GB-month of General Purpose SSD (gp2) provisioned storage`, attributes: { volumeApiName: 'gp2', volumeType: 'General Purpose' }, tiers: flat(r.gp2), source: PAGE.ebs },
@@ -197,14 +218,27 @@ export function authoredProducts(region: Region): AuthoredProduct[] {
     { serviceCode: 'AWSELB', productFamily: 'Load Balancer-Application', usageType: 'LoadBalancerUsage', prefix: 'legacy', operation: 'LoadBalancing:Application', unit: 'Hrs', description: `$${r.albHour} per Application LoadBalancer-hour (or partial hour)`, tiers: flat(r.albHour), source: PAGE.elb },
     { serviceCode: 'AWSELB', productFamily: 'Load Balancer-Application', usageType: 'LCUUsage', prefix: 'legacy', operation: 'LoadBalancing:Application', unit: 'LCU-Hrs', description: `$${r.albLcu} per used Application load balancer capacity unit-hour (or partial hour)`, tiers: flat(r.albLcu), source: PAGE.elb },
   );
-  for (const [instanceClass, [single, multi]] of Object.entries(RDS[region])) {
-    for (const [deploymentOption, usd, usage] of [['Single-AZ', single, 'InstanceUsage'], ['Multi-AZ', multi, 'Multi-AZUsage']] as const) {
+  for (const { name: instanceClass, singleAz, multiAz, how, lowerConfidence } of rdsHourlyPrices(region)) {
+    for (const [deploymentOption, usd, usage] of [['Single-AZ', singleAz, 'InstanceUsage'], ['Multi-AZ', multiAz, 'Multi-AZUsage']] as const) {
       out.push({
         serviceCode: 'AmazonRDS', productFamily: 'Database Instance', usageType: `${usage}:${instanceClass}`, prefix: 'legacy', operation: 'CreateDBInstance:0014', unit: 'Hrs',
-        description: `$${usd} per RDS ${instanceClass} ${deploymentOption} instance hour (or partial hour) running PostgreSQL`,
+        description: `$${usd} per RDS ${instanceClass} ${deploymentOption} instance hour (or partial hour) running PostgreSQL (${how})${lowerConfidence ? LOWER_CONFIDENCE : ''}`,
         attributes: { instanceType: instanceClass, databaseEngine: 'PostgreSQL', deploymentOption, licenseModel: 'No license required' }, tiers: flat(usd), source: PAGE.rds,
       });
     }
+  }
+  // io1/io2 storage and IOPS, gp3 IOPS and throughput above the included baseline; Multi-AZ is twice (https://aws.amazon.com/rds/postgresql/pricing/).
+  for (const [deploymentOption, times, prefix] of [['Single-AZ', 1, ''], ['Multi-AZ', 2, 'Multi-AZ-']] as const) {
+    const usd = (v: string) => new Decimal(v).mul(times).toFixed();
+    const rds = (usageType: string, productFamily: string, unit: string, v: string, what: string, attributes: Record<string, string>): AuthoredProduct => ({ serviceCode: 'AmazonRDS', productFamily, usageType: `RDS:${prefix}${usageType}`, prefix: 'legacy', operation: 'CreateDBInstance:0014', unit, description: `$${usd(v)} ${what} (${deploymentOption})${region === 'us-east-1' ? '' : LOWER_CONFIDENCE}`, attributes: { databaseEngine: 'PostgreSQL', deploymentOption, ...attributes }, tiers: flat(usd(v)), source: PAGE.rds });
+    out.push(
+      rds('PIOPS-Storage', 'Database Storage', 'GB-Mo', r.rdsIo1, 'per GB-month of Provisioned IOPS (io1) storage', { volumeType: 'Provisioned IOPS' }),
+      rds('PIOPS', 'Provisioned IOPS', 'IOPS-Mo', r.rdsIo1Iops, 'per IOPS-month of Provisioned IOPS (io1)', { group: 'RDS-PIOPS' }),
+      rds('IO2-PIOPS-Storage', 'Database Storage', 'GB-Mo', r.rdsIo1, 'per GB-month of Provisioned IOPS (io2) storage', { volumeType: 'Provisioned IOPS-IO2' }),
+      rds('IO2-PIOPS', 'Provisioned IOPS', 'IOPS-Mo', r.rdsIo1Iops, 'per IOPS-month of Provisioned IOPS (io2)', { group: 'RDS-PIOPS-IO2' }),
+      rds('GP3-PIOPS', 'Provisioned IOPS', 'IOPS-Mo', r.rdsGp3Iops, 'per IOPS-month of gp3 IOPS provisioned above the included baseline', { group: 'RDS Provisioned GP3 IOPS' }),
+      rds('GP3-PThroughput', 'Provisioned Throughput', 'MiBps-Mo', r.rdsGp3Throughput, 'per MiB/s-month of gp3 throughput provisioned above the included baseline', { group: 'RDS Provisioned GP3 Throughput' }),
+    );
   }
   for (const [volume, [single, multi]] of [['GP3', r.rdsGp3], ['GP2', r.rdsGp2]] as const) {
     out.push(
@@ -217,8 +251,8 @@ export function authoredProducts(region: Region): AuthoredProduct[] {
     // Lambda: same list prices in all three regions.
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Request', prefix: 'legacy', operation: 'Invoke', unit: 'Requests', description: 'AWS Lambda - Requests ($0.20 per 1M requests, x86)', attributes: { group: 'AWS-Lambda-Requests' }, tiers: flat('0.0000002000'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Request-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Requests', description: 'AWS Lambda - Requests ($0.20 per 1M requests, Arm)', attributes: { group: 'AWS-Lambda-Requests-ARM' }, tiers: flat('0.0000002000'), source: PAGE.lambda },
-    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (x86), tiers at 6B and 15B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration' }, tiers: lambdaTiers('0.0000166667', '0.0000150000', '0.0000133334'), source: PAGE.lambda },
-    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (Arm), tiers at 6B and 15B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration-ARM' }, tiers: lambdaTiers('0.0000133334', '0.0000120001', '0.0000106667'), source: PAGE.lambda },
+    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (x86): first 6B, next 9B, over 15B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration' }, tiers: lambdaTiers('x86_64', '0.0000166667', '0.0000150000', '0.0000133334'), source: PAGE.lambda },
+    { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-GB-Second-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Total Compute (Arm): first 7.5B, next 11.25B, over 18.75B GB-seconds/month', attributes: { group: 'AWS-Lambda-Duration-ARM' }, tiers: lambdaTiers('arm64', '0.0000133334', '0.0000120001', '0.0000106667'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-Provisioned-Concurrency', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Provisioned Concurrency (x86)', attributes: { group: 'AWS-Lambda-Provisioned-Concurrency' }, tiers: flat('0.0000041667'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-Provisioned-Concurrency-ARM', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Provisioned Concurrency (Arm)', attributes: { group: 'AWS-Lambda-Provisioned-Concurrency-ARM' }, tiers: flat('0.0000033334'), source: PAGE.lambda },
     { serviceCode: 'AWSLambda', productFamily: 'Serverless', usageType: 'Lambda-Provisioned-GB-Second', prefix: 'legacy', operation: 'Invoke', unit: 'Lambda-GB-Second', description: 'AWS Lambda - Duration on Provisioned Concurrency (x86)', attributes: { group: 'AWS-Lambda-Duration-Provisioned' }, tiers: flat('0.0000097222'), source: PAGE.lambda },
@@ -252,6 +286,11 @@ export function authoredProducts(region: Region): AuthoredProduct[] {
     { serviceCode: 'AWSDataTransfer', productFamily: 'Data Transfer', usageType: 'DataTransfer-Out-Bytes', prefix: 'legacy', operation: '', unit: 'GB', description: 'Data transfer out to the internet: first 10 TB, next 40 TB, next 100 TB, over 150 TB per month (100 GB/month are in the always-free tier)', attributes: { transferType: 'AWS Outbound', toLocation: 'External' }, tiers: r.dataTransferOut, source: PAGE.dt },
     { serviceCode: 'awskms', productFamily: 'Encryption Key', usageType: 'KMS-Keys', prefix: 'kms', operation: '', unit: 'Keys', description: '$1.00 per customer managed KMS key per month', tiers: flat('1.00'), source: PAGE.kms },
     { serviceCode: 'AWSSecretsManager', productFamily: 'Secret', usageType: 'AWSSecretsManager-Secrets', prefix: 'coded', operation: '', unit: 'Secrets', description: '$0.40 per secret per month', tiers: flat('0.40'), source: PAGE.sm },
+    { serviceCode: 'AWSSecretsManager', productFamily: 'API Request', usageType: 'AWSSecretsManager-APIRequest', prefix: 'coded', operation: '', unit: 'API Requests', description: '$0.05 per 10,000 API requests', tiers: flat('0.000005'), source: PAGE.sm },
+    // SNS (the same list prices in the three regions): the Price List publishes each always-free allowance as a zero-priced first tier.
+    { serviceCode: 'AmazonSNS', productFamily: 'API Request', usageType: 'Requests-Tier1', prefix: 'legacy', operation: '', unit: 'Requests', description: 'SNS publish requests (64 KB chunks): first 1 million a month free, then $0.50 per million', tiers: [['0', '1000000', '0'], ['1000000', 'Inf', '0.0000005']], source: PAGE.sns },
+    { serviceCode: 'AmazonSNS', productFamily: 'Message Delivery', usageType: 'DeliveryAttempts-SMTP', prefix: 'legacy', operation: '', unit: 'Notifications', description: 'SNS email/email-JSON notifications: first 1,000 a month free, then $2.00 per 100,000', tiers: [['0', '1000', '0'], ['1000', 'Inf', '0.00002']], source: PAGE.sns },
+    { serviceCode: 'AmazonSNS', productFamily: 'Message Delivery', usageType: 'DeliveryAttempts-HTTP', prefix: 'legacy', operation: '', unit: 'Notifications', description: 'SNS HTTP/HTTPS notifications: first 100,000 a month free, then $0.60 per million', tiers: [['0', '100000', '0'], ['100000', 'Inf', '0.0000006']], source: PAGE.sns },
   );
   return out.map((p) => ({ ...p, sku: KNOWN_SKUS[`${region}|${p.serviceCode}|${p.usageType}`] }));
 }

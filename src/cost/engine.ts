@@ -1,6 +1,6 @@
 import { Decimal, ZERO, dec } from '../pricing/money.js';
 import { PRICE_DECIMALS, costToDecimal, fixedToDecimal, quantityToDecimal, quantityToFixed } from '../pricing/fixed-point.js';
-import type { PriceBook, ResolvedPrice } from '../pricing/price-book.js';
+import { MissingPriceError, type PriceBook, type ResolvedPrice } from '../pricing/price-book.js';
 import { classify, HANDLERS, USAGE_ONLY_TYPES } from './resources/registry.js';
 import { FREE_TIER_POOLS, isUnsupported, type CostComponentSpec, type FreeTierPool, type ResourceHandler, type StackIndex } from './resources/types.js';
 import type { TerraformDocument, TerraformResource } from '../architecture/terraform-document.js';
@@ -57,13 +57,31 @@ export interface SkippedResource {
   reason: string;
 }
 
+/** A supported resource the snapshot has no price for: left out of the total, never priced at zero (Infracost's partial estimate). */
+export interface UnpricedResource {
+  address: string;
+  type: string;
+  reason: string;
+  /** The Price List lookup that failed (service, product family, attributes). */
+  lookup: string;
+}
+
 export interface StackEstimate {
   region: string;
   freeTier: boolean;
   resources: ResourceEstimate[];
+  /** Types (or configurations) archcompare does not price. */
   unsupported: SkippedResource[];
+  /** Supported, but a price is missing from the snapshot. */
+  unpriced: UnpricedResource[];
   free: SkippedResource[];
+  /** Of the priced resources only: excludes every unsupported and unpriced resource. */
   totalMonthlyCost: Decimal;
+}
+
+/** How many resources a total leaves out (unsupported + missing a price): what "excluding N unpriced resources" counts. */
+export function excludedCount(estimate: Pick<StackEstimate, 'unsupported' | 'unpriced'>): number {
+  return estimate.unsupported.length + estimate.unpriced.length;
 }
 
 interface PreparedResource {
@@ -217,27 +235,55 @@ function targetsOf(prepared: PreparedStack, usage: UsageSet): PreparedResource[]
   return targets;
 }
 
+/**
+ * Every price a resource's components need, or the first that is missing. Resolved before any
+ * component is priced, so an unpriced resource takes nothing from the shared free-tier pools.
+ */
+function resolveAll(specs: readonly CostComponentSpec[], book: PriceBook): ResolvedPrice[] | MissingPriceError {
+  const out: ResolvedPrice[] = [];
+  for (const spec of specs) {
+    try {
+      out.push(book.resolve(spec.filter));
+    } catch (err) {
+      if (err instanceof MissingPriceError) return err;
+      throw err;
+    }
+  }
+  return out;
+}
+
 /** Prices every supported resource of a prepared stack, plus the usage-only resources the usage names. */
 export function priceStack(prepared: PreparedStack, usage: UsageSet, book: PriceBook, options: PriceOptions): StackEstimate {
   const freePools = freePoolsFor(options);
   const resources: ResourceEstimate[] = [];
+  const unpriced: UnpricedResource[] = [];
   let total = ZERO;
   for (const { resource, handler, typed } of targetsOf(prepared, usage)) {
     const specs = handler.components(typed, usageFor(usage, resource.address, resource.type));
+    const resolved = resolveAll(specs, book);
+    if (resolved instanceof MissingPriceError) {
+      unpriced.push({ address: resource.address, type: resource.type, reason: resolved.reason, lookup: resolved.lookup });
+      continue;
+    }
     const components = specs.flatMap((spec) => priceComponent(spec, book, freePools));
     const monthlyCost = components.reduce((sum, c) => sum.plus(c.monthlyCost), ZERO);
     total = total.plus(monthlyCost);
     resources.push({ address: resource.address, type: resource.type, name: resource.name, monthlyCost, components });
   }
-  return { region: book.region, freeTier: options.freeTier, resources, unsupported: prepared.unsupported, free: prepared.free, totalMonthlyCost: total };
+  return { region: book.region, freeTier: options.freeTier, resources, unsupported: prepared.unsupported, unpriced, free: prepared.free, totalMonthlyCost: total };
 }
 
-/** The stack's monthly total only, in exact fixed-point: what a cost curve evaluates hundreds of times. */
+/** The stack's monthly total only, in exact fixed-point: what a cost curve evaluates hundreds of times. Unpriced resources are left out, as in priceStack. */
 export function priceStackTotal(prepared: PreparedStack, usage: UsageSet, book: PriceBook, options: PriceOptions): Decimal {
   const freePools = freePoolsFor(options);
   let total = 0n;
-  for (const { resource, handler, typed } of targetsOf(prepared, usage))
-    for (const spec of handler.components(typed, usageFor(usage, resource.address, resource.type)))
-      for (const line of componentLines(spec, book.resolve(spec.filter), freePools, false)) total += line.cost;
+  for (const { resource, handler, typed } of targetsOf(prepared, usage)) {
+    const specs = handler.components(typed, usageFor(usage, resource.address, resource.type));
+    const resolved = resolveAll(specs, book);
+    if (resolved instanceof MissingPriceError) continue;
+    specs.forEach((spec, i) => {
+      for (const line of componentLines(spec, resolved[i]!, freePools, false)) total += line.cost;
+    });
+  }
   return costToDecimal(total);
 }

@@ -52,6 +52,20 @@ export interface EstimateOutcome {
   warnings: string[];
 }
 
+/** `estimate --fail-on-unpriced` exits with this status when any resource is left out of a total (documented in the README). */
+export const UNPRICED_EXIT_CODE = 3;
+
+/** The error `--fail-on-unpriced` raises after the breakdown is printed, or undefined when every resource was priced. */
+export function unpricedFailure(json: EstimateJson): UserError | undefined {
+  const left = json.stacks.flatMap((s) => [...s.unsupportedResources, ...s.unpricedResources].map((r) => r.address));
+  if (left.length === 0) return undefined;
+  return new UserError(
+    `${left.length} resource${left.length === 1 ? ' is' : 's are'} unpriced (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''})`,
+    'refresh the prices with `archcompare pricing refresh --region <region>` or drop --fail-on-unpriced to accept a partial estimate',
+    UNPRICED_EXIT_CODE,
+  );
+}
+
 function readText(file: string, what: string, fix: string): string {
   if (!existsSync(file)) throw new UserError(`${what} ${file}: no such file`, fix);
   return readFileSync(file, 'utf8');

@@ -160,6 +160,10 @@ export function runEstimate(input: EstimateInput): EstimateResult {
       modelledParameters: [...new Set([...workloadParameters, ...(usage.modelledParameters ?? []), ...(capacityModelled && asgBounds(p).length > 0 ? (['cost.requestsPerSecondPerInstance'] as const) : [])])],
     };
   });
+  for (const s of stacks) {
+    const left = s.estimate.unpriced.length + s.estimate.unsupported.length;
+    if (left > 0 && grid) notes.push(`${s.name}: the cost curve${stacks.length > 1 ? ' and the break-even' : ''} leave out the same ${left} unpriced resource${left === 1 ? '' : 's'} as the total`);
+  }
   const trad = models.get('traditional');
   const sls = models.get('serverless');
   const breakEven = curveRange && trad && sls ? findBreakEven(trad, sls, curveRange) : undefined;

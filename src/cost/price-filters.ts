@@ -11,6 +11,12 @@ export type OperatingSystem = 'linux' | 'windows' | 'rhel' | 'suse';
 const OS_NAMES: Record<OperatingSystem, string> = { linux: 'Linux', windows: 'Windows', rhel: 'RHEL', suse: 'SUSE' };
 const arm = (a: Architecture) => (a === 'arm64' ? '-ARM' : '');
 
+/** How the Price List spells EBS volume types in usage types: io1 is "piops", magnetic (standard) has no suffix. */
+const EBS_USAGE_SUFFIX: Readonly<Record<string, string>> = { io1: '.piops', io2: '.io2', standard: '' };
+
+export type RdsStorageType = 'gp2' | 'gp3' | 'io1' | 'io2';
+const RDS_STORAGE_USAGE: Readonly<Record<RdsStorageType, string>> = { gp2: 'GP2-Storage', gp3: 'GP3-Storage', io1: 'PIOPS-Storage', io2: 'IO2-PIOPS-Storage' };
+
 /** Filters are memoised by their arguments: the price book then resolves each one once, by identity. */
 function memo<A extends unknown[]>(make: (...args: A) => PriceFilter): (...args: A) => PriceFilter {
   const cache = new Map<string, PriceFilter>();
@@ -29,7 +35,16 @@ const factories = {
     attributes: { instanceType, operatingSystem: OS_NAMES[os], tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used', usagetype: usageType(`BoxUsage:${instanceType}`) },
     describe: `EC2 ${instanceType} on-demand (${OS_NAMES[os]}, shared tenancy)`,
   }),
-  ebsStorage: (volumeType: string): PriceFilter => ({ serviceCode: 'AmazonEC2', productFamily: 'Storage', attributes: { usagetype: usageType(`EBS:VolumeUsage.${volumeType}`) }, describe: `EBS ${volumeType} storage` }),
+  ebsStorage: (volumeType: string): PriceFilter => ({ serviceCode: 'AmazonEC2', productFamily: 'Storage', attributes: { usagetype: usageType(`EBS:VolumeUsage${EBS_USAGE_SUFFIX[volumeType] ?? `.${volumeType}`}`) }, describe: `EBS ${volumeType} storage` }),
+  /** io1, or one of io2's three per-volume IOPS tiers. */
+  ebsProvisionedIops: (volumeType: 'io1' | 'io2', tier: 1 | 2 | 3): PriceFilter => ({
+    serviceCode: 'AmazonEC2',
+    attributes: { usagetype: usageType(`EBS:VolumeP-IOPS${EBS_USAGE_SUFFIX[volumeType]}${tier > 1 ? `.tier${tier}` : ''}`) },
+    describe: `EBS ${volumeType} provisioned IOPS${volumeType === 'io2' ? ` (tier ${tier})` : ''}`,
+  }),
+  ebsMagneticIo: (): PriceFilter => ({ serviceCode: 'AmazonEC2', attributes: { usagetype: usageType('EBS:VolumeIOUsage') }, describe: 'EBS magnetic (standard) I/O requests' }),
+  /** T2/T3/T3a/T4g surplus credits in unlimited mode, per vCPU-hour. */
+  cpuCredits: (family: string): PriceFilter => ({ serviceCode: 'AmazonEC2', productFamily: 'CPU Credits', attributes: { operatingSystem: 'Linux', usagetype: usageType(`CPUCredits:${family}`) }, describe: `${family.toUpperCase()} unlimited-mode CPU credits (Linux)` }),
   ebsGp3Iops: (): PriceFilter => ({ serviceCode: 'AmazonEC2', attributes: { usagetype: usageType('EBS:VolumeP-IOPS.gp3') }, describe: 'EBS gp3 provisioned IOPS' }),
   ebsGp3Throughput: (): PriceFilter => ({ serviceCode: 'AmazonEC2', attributes: { usagetype: usageType('EBS:VolumeP-Throughput.gp3') }, describe: 'EBS gp3 provisioned throughput' }),
   natHours: (): PriceFilter => ({ serviceCode: 'AmazonEC2', productFamily: 'NAT Gateway', attributes: { usagetype: usageType('NatGateway-Hours') }, describe: 'NAT gateway hours' }),
@@ -43,12 +58,19 @@ const factories = {
     attributes: { instanceType: instanceClass, databaseEngine: engine, deploymentOption: multiAz ? 'Multi-AZ' : 'Single-AZ', usagetype: usageType(`${multiAz ? 'Multi-AZUsage' : 'InstanceUsage'}:${instanceClass}`) },
     describe: `RDS ${engine} ${instanceClass} ${multiAz ? 'Multi-AZ' : 'Single-AZ'}`,
   }),
-  rdsStorage: (storageType: 'gp2' | 'gp3', multiAz: boolean): PriceFilter => ({
+  rdsStorage: (storageType: RdsStorageType, multiAz: boolean): PriceFilter => ({
     serviceCode: 'AmazonRDS',
     productFamily: 'Database Storage',
-    attributes: { usagetype: usageType(`RDS:${multiAz ? 'Multi-AZ-' : ''}${storageType.toUpperCase()}-Storage`) },
+    attributes: { usagetype: usageType(`RDS:${multiAz ? 'Multi-AZ-' : ''}${RDS_STORAGE_USAGE[storageType]}`) },
     describe: `RDS ${storageType} storage (${multiAz ? 'Multi-AZ' : 'Single-AZ'})`,
   }),
+  /** io1/io2 provisioned IOPS, or gp3 IOPS above the included baseline. */
+  rdsProvisionedIops: (storageType: RdsStorageType, multiAz: boolean): PriceFilter => ({
+    serviceCode: 'AmazonRDS',
+    attributes: { usagetype: usageType(`RDS:${multiAz ? 'Multi-AZ-' : ''}${{ io1: 'PIOPS', io2: 'IO2-PIOPS', gp3: 'GP3-PIOPS', gp2: 'GP2-PIOPS' }[storageType]}`) },
+    describe: `RDS ${storageType} provisioned IOPS (${multiAz ? 'Multi-AZ' : 'Single-AZ'})`,
+  }),
+  rdsGp3Throughput: (multiAz: boolean): PriceFilter => ({ serviceCode: 'AmazonRDS', attributes: { usagetype: usageType(`RDS:${multiAz ? 'Multi-AZ-' : ''}GP3-PThroughput`) }, describe: `RDS gp3 provisioned throughput (${multiAz ? 'Multi-AZ' : 'Single-AZ'})` }),
   rdsBackup: (): PriceFilter => ({ serviceCode: 'AmazonRDS', attributes: { usagetype: usageType('RDS:ChargedBackupUsage') }, describe: 'RDS backup storage beyond the free allocation' }),
   lambdaRequests: (a: Architecture): PriceFilter => ({ serviceCode: 'AWSLambda', productFamily: 'Serverless', attributes: { usagetype: usageType(`Request${arm(a)}`) }, describe: `Lambda requests (${a})` }),
   lambdaDuration: (a: Architecture): PriceFilter => ({ serviceCode: 'AWSLambda', productFamily: 'Serverless', attributes: { usagetype: usageType(`Lambda-GB-Second${arm(a)}`) }, describe: `Lambda duration (${a})` }),
@@ -75,6 +97,10 @@ const factories = {
   cloudwatchLogsStorage: (): PriceFilter => ({ serviceCode: 'AmazonCloudWatch', attributes: { usagetype: usageType('TimedStorage-ByteHrs') }, describe: 'CloudWatch Logs archival storage' }),
   dataTransferOut: (): PriceFilter => ({ serviceCode: 'AWSDataTransfer', attributes: { usagetype: usageType('DataTransfer-Out-Bytes') }, describe: 'data transfer out to the internet' }),
   kmsKey: (): PriceFilter => ({ serviceCode: 'awskms', attributes: { usagetype: /KMS-Keys$/ }, describe: 'KMS customer managed key' }),
+  secretsManagerApiRequests: (): PriceFilter => ({ serviceCode: 'AWSSecretsManager', attributes: { usagetype: usageType('AWSSecretsManager-APIRequest') }, describe: 'Secrets Manager API requests' }),
+  snsRequests: (): PriceFilter => ({ serviceCode: 'AmazonSNS', productFamily: 'API Request', attributes: { usagetype: usageType('Requests-Tier1') }, describe: 'SNS publish requests' }),
+  /** SNS deliveries by endpoint: HTTP (HTTP/HTTPS) or SMTP (email/email-json). */
+  snsDeliveries: (endpoint: 'HTTP' | 'SMTP'): PriceFilter => ({ serviceCode: 'AmazonSNS', productFamily: 'Message Delivery', attributes: { usagetype: usageType(`DeliveryAttempts-${endpoint}`) }, describe: `SNS ${endpoint === 'SMTP' ? 'email' : 'HTTP/HTTPS'} notifications` }),
   secret: (): PriceFilter => ({ serviceCode: 'AWSSecretsManager', attributes: { usagetype: usageType('AWSSecretsManager-Secrets') }, describe: 'Secrets Manager secret' }),
 };
 

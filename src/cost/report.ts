@@ -1,5 +1,6 @@
 import type { Decimal } from '../pricing/money.js';
 import type { SnapshotHeader } from '../pricing/schema.js';
+import { excludedCount } from './engine.js';
 import type { EstimateResult } from './estimate.js';
 import { SECONDS_PER_MONTH } from './units.js';
 
@@ -57,6 +58,10 @@ export function estimateToJson(result: EstimateResult, pricing: PricingMeta, war
         })),
       })),
       unsupportedResources: s.estimate.unsupported,
+      /** Supported resources whose price is missing from the snapshot: the reason and the lookup that failed. */
+      unpricedResources: s.estimate.unpriced,
+      /** Resources the total leaves out (unsupported + unpriced): "excluding N unpriced resources". */
+      excludedFromTotal: excludedCount(s.estimate),
       freeResources: s.estimate.free.length,
     })),
     costCurve: curve

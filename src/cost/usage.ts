@@ -65,6 +65,10 @@ export function validateResourceUsage(field: string, type: string, raw: Record<s
       warnings.push(`${where}: not a usage key archcompare prices for ${type}; ignored${handler ? ` (known: ${Object.keys(handler.usageKeys).join(', ') || 'none'})` : ''}`);
       continue;
     }
+    if (spec.ignored) {
+      warnings.push(`${where}: ${key} is an Infracost usage key archcompare does not price (${spec.ignored}); ignored`);
+      continue;
+    }
     if (spec.kind === 'string') {
       if (typeof value !== 'string' || (spec.allowed && !spec.allowed.includes(value)))
         throw new UserError(`${where}: must be one of ${spec.allowed?.join(', ') ?? 'a string'}`, `set ${key} to ${spec.allowed?.[0] ?? 'a value'}`);

@@ -26,7 +26,8 @@ export const PRICE_QUERIES: readonly PriceQuery[] = [
     keep: (a) => /(^|-)BoxUsage:/.test(a.usagetype ?? ''),
   },
   { serviceCode: 'AmazonEC2', title: 'EBS volumes', regionField: 'regionCode', filters: { productFamily: 'Storage' }, keep: (a) => /(^|-)EBS:VolumeUsage(\.[a-z0-9]+)?$/.test(a.usagetype ?? '') },
-  { serviceCode: 'AmazonEC2', title: 'EBS gp3 IOPS', regionField: 'regionCode', filters: { productFamily: 'System Operation', volumeApiName: 'gp3' }, keep: (a) => ut(a, 'EBS:VolumeP-IOPS.gp3') },
+  { serviceCode: 'AmazonEC2', title: 'EBS provisioned IOPS and magnetic I/O', regionField: 'regionCode', filters: { productFamily: 'System Operation' }, keep: (a) => ut(a, 'EBS:VolumeP-IOPS.gp3', 'EBS:VolumeP-IOPS.piops', 'EBS:VolumeP-IOPS.io2', 'EBS:VolumeP-IOPS.io2.tier2', 'EBS:VolumeP-IOPS.io2.tier3', 'EBS:VolumeIOUsage') },
+  { serviceCode: 'AmazonEC2', title: 'T2/T3/T3a/T4g unlimited-mode CPU credits', regionField: 'regionCode', filters: { productFamily: 'CPU Credits', operatingSystem: 'Linux' }, keep: (a) => /(^|-)CPUCredits:t(2|3|3a|4g)$/.test(a.usagetype ?? '') },
   { serviceCode: 'AmazonEC2', title: 'EBS gp3 throughput', regionField: 'regionCode', filters: { productFamily: 'Provisioned Throughput', volumeApiName: 'gp3' }, keep: (a) => ut(a, 'EBS:VolumeP-Throughput.gp3') },
   { serviceCode: 'AmazonEC2', title: 'NAT gateways', regionField: 'regionCode', filters: { productFamily: 'NAT Gateway' }, keep: (a) => ut(a, 'NatGateway-Hours', 'NatGateway-Bytes') },
   { serviceCode: 'AmazonVPC', title: 'public IPv4 addresses', regionField: 'regionCode', filters: {}, keep: (a) => ut(a, 'PublicIPv4:InUseAddress') },
@@ -38,7 +39,14 @@ export const PRICE_QUERIES: readonly PriceQuery[] = [
     filters: { productFamily: 'Database Instance', databaseEngine: 'PostgreSQL' },
     keep: (a) => (a.deploymentOption === 'Single-AZ' || a.deploymentOption === 'Multi-AZ') && /(^|-)(InstanceUsage|Multi-AZUsage):db\./.test(a.usagetype ?? ''),
   },
-  { serviceCode: 'AmazonRDS', title: 'RDS storage', regionField: 'regionCode', filters: { productFamily: 'Database Storage' }, keep: (a) => ut(a, 'RDS:GP2-Storage', 'RDS:GP3-Storage', 'RDS:Multi-AZ-GP2-Storage', 'RDS:Multi-AZ-GP3-Storage') && (a.databaseEngine === 'PostgreSQL' || a.databaseEngine === 'Any') },
+  {
+    serviceCode: 'AmazonRDS',
+    title: 'RDS storage',
+    regionField: 'regionCode',
+    filters: { productFamily: 'Database Storage' },
+    keep: (a) => ut(a, ...['GP2-Storage', 'GP3-Storage', 'PIOPS-Storage', 'IO2-PIOPS-Storage'].flatMap((t) => [`RDS:${t}`, `RDS:Multi-AZ-${t}`])) && (a.databaseEngine === 'PostgreSQL' || a.databaseEngine === 'Any'),
+  },
+  { serviceCode: 'AmazonRDS', title: 'RDS provisioned IOPS and gp3 throughput', regionField: 'regionCode', filters: {}, keep: (a) => ut(a, ...['PIOPS', 'IO2-PIOPS', 'GP3-PIOPS', 'GP3-PThroughput'].flatMap((t) => [`RDS:${t}`, `RDS:Multi-AZ-${t}`])) && (a.databaseEngine === undefined || a.databaseEngine === 'PostgreSQL' || a.databaseEngine === 'Any') },
   { serviceCode: 'AmazonRDS', title: 'RDS backup storage', regionField: 'regionCode', filters: { productFamily: 'Storage Snapshot' }, keep: (a) => ut(a, 'RDS:ChargedBackupUsage') },
   {
     serviceCode: 'AWSLambda',
@@ -64,5 +72,6 @@ export const PRICE_QUERIES: readonly PriceQuery[] = [
   },
   { serviceCode: 'AWSDataTransfer', title: 'data transfer out to the internet', regionField: 'fromRegionCode', filters: { transferType: 'AWS Outbound', toLocation: 'External' }, keep: (a) => ut(a, 'DataTransfer-Out-Bytes') },
   { serviceCode: 'awskms', title: 'KMS keys', regionField: 'regionCode', filters: {}, keep: (a) => /KMS-Keys$/.test(a.usagetype ?? '') },
-  { serviceCode: 'AWSSecretsManager', title: 'Secrets Manager secrets', regionField: 'regionCode', filters: {}, keep: (a) => ut(a, 'AWSSecretsManager-Secrets') },
+  { serviceCode: 'AWSSecretsManager', title: 'Secrets Manager secrets and API requests', regionField: 'regionCode', filters: {}, keep: (a) => ut(a, 'AWSSecretsManager-Secrets', 'AWSSecretsManager-APIRequest') },
+  { serviceCode: 'AmazonSNS', title: 'SNS publish requests and HTTP/email deliveries', regionField: 'regionCode', filters: {}, keep: (a) => ut(a, 'Requests-Tier1', 'DeliveryAttempts-HTTP', 'DeliveryAttempts-SMTP') },
 ];

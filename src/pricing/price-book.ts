@@ -49,15 +49,33 @@ export function describeFilter(filter: PriceFilter): string {
   return `${filter.serviceCode}${filter.productFamily ? ` / ${JSON.stringify(filter.productFamily)}` : ''} {${attrs}}`;
 }
 
+/**
+ * A filter that selects no product (or several). The engine catches it per resource and lists the
+ * resource as unpriced with `reason` and `lookup`, so one missing price never sinks an estimate.
+ */
 export class MissingPriceError extends UserError {
-  constructor(filter: PriceFilter, snapshot: SnapshotHeader, matches: number) {
-    super(
+  /** Short, for a breakdown: "no price for EC2 x9.huge … in the us-east-1 snapshot (2025-06-01)". */
+  readonly reason: string;
+  /** The lookup that failed, in the Price List vocabulary (describeFilter). */
+  readonly lookup: string;
+
+  constructor(
+    readonly filter: PriceFilter,
+    snapshot: SnapshotHeader,
+    readonly matches: number,
+  ) {
+    const reason =
       matches === 0
-        ? `no price for ${filter.describe} in the ${snapshot.region} pricing snapshot (${snapshot.pricesAsOf}): looked for ${describeFilter(filter)}`
-        : `${matches} prices match ${filter.describe} in the ${snapshot.region} pricing snapshot, expected exactly one: ${describeFilter(filter)}`,
+        ? `no price for ${filter.describe} in the ${snapshot.region} pricing snapshot (${snapshot.pricesAsOf})`
+        : `${matches} prices match ${filter.describe} in the ${snapshot.region} pricing snapshot, expected exactly one`;
+    const lookup = describeFilter(filter);
+    super(
+      `${reason}: looked for ${lookup}`,
       `run \`archcompare pricing refresh --region ${snapshot.region}\` to fetch current prices, or choose a configuration the snapshot prices`,
     );
     this.name = 'MissingPriceError';
+    this.reason = reason;
+    this.lookup = lookup;
   }
 }
 
@@ -85,7 +103,7 @@ export class PriceBook {
   readonly header: SnapshotHeader;
   private readonly byService = new Map<string, PriceProduct[]>();
   private readonly cache = new Map<string, ResolvedPrice>();
-  private readonly byFilter = new WeakMap<PriceFilter, ResolvedPrice>();
+  private readonly byFilter = new WeakMap<PriceFilter, ResolvedPrice | MissingPriceError>();
 
   constructor(snapshot: PriceSnapshot) {
     this.header = snapshot.snapshot;
@@ -100,12 +118,24 @@ export class PriceBook {
     return this.header.region;
   }
 
+  /** Throws MissingPriceError unless exactly one product matches; failures are memoised too (a cost curve asks again). */
   resolve(filter: PriceFilter): ResolvedPrice {
     const known = this.byFilter.get(filter);
+    if (known instanceof MissingPriceError) throw known;
     if (known) return known;
-    const resolved = this.lookup(filter);
-    this.byFilter.set(filter, resolved);
-    return resolved;
+    try {
+      const resolved = this.lookup(filter);
+      this.byFilter.set(filter, resolved);
+      return resolved;
+    } catch (err) {
+      if (err instanceof MissingPriceError) this.byFilter.set(filter, err);
+      throw err;
+    }
+  }
+
+  /** Every product of one service (or all), for `archcompare pricing list`. */
+  products(serviceCode?: string): readonly PriceProduct[] {
+    return serviceCode === undefined ? [...this.byService.values()].flat() : this.byService.get(serviceCode) ?? [];
   }
 
   private lookup(filter: PriceFilter): ResolvedPrice {

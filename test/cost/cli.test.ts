@@ -57,6 +57,20 @@ describe('archcompare estimate', () => {
     expect(JSON.parse(r.stdout).stacks[0].unsupportedResources).toEqual([{ address: 'aws_elasticache_cluster.cache', type: 'aws_elasticache_cluster', reason: 'resource type not priced by archcompare' }]);
   });
 
+  it('a partial estimate prints with "excluding N unpriced resources"; --fail-on-unpriced then exits 3', async () => {
+    const plan = path.join(GOLDEN_DIR, 'mixed_partial_plan/main.tf.json');
+    const ok = await runCli(Estimate, ['--plan', plan, '--usage', path.join(GOLDEN_DIR, 'mixed_partial_plan/usage.yml'), '--max-price-age-days', '100000']);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/TOTAL \(plan\), excluding 3 unpriced resources\s+\$[\d.,]+\n/);
+    expect(ok.stdout).toContain('unpriced: aws_db_instance.warehouse: no price for RDS PostgreSQL db.x2g.large Single-AZ');
+    const failed = await runCli(Estimate, ['--plan', plan, '--max-price-age-days', '100000', '--fail-on-unpriced']);
+    expect(failed.stdout).toContain('TOTAL (plan), excluding 3 unpriced resources');
+    expectOneLineError(failed, /3 resources are unpriced \(aws_elasticache_cluster\.cache, aws_db_instance\.warehouse, aws_instance\.exotic\)/);
+    expect(failed.exitCode).toBe(3);
+    const priced = await runCli(Estimate, ['--plan', path.join(GOLDEN_DIR, 'aws_lambda_function/main.tf.json'), '--max-price-age-days', '100000', '--fail-on-unpriced']);
+    expect(priced.exitCode).toBe(0);
+  });
+
   it('warns, on stderr, when the snapshot is older than the limit', async () => {
     const r = await runCli(Estimate, ['--plan', path.join(GOLDEN_DIR, 'aws_platform/main.tf.json'), '--format', 'json', '--max-price-age-days', '30']);
     expect(r.exitCode).toBe(0);
@@ -72,9 +86,12 @@ describe('bad input: one clear error each', () => {
     expectOneLineError(await runCli(Estimate, [...plan, '--region', 'mars-north-1']), /--region: 'mars-north-1' is not an AWS region name\. Fix:/);
   });
 
-  it('missing price', async () => {
+  it('missing price: listed as unpriced, and an error only with --fail-on-unpriced', async () => {
     const file = write('plan.tf.json', JSON.stringify({ provider: { aws: [{ region: 'eu-west-1' }] }, resource: { aws_instance: { big: { instance_type: 'x9.huge' } } } }));
-    expectOneLineError(await runCli(Estimate, ['--plan', file]), /no price for EC2 x9\.huge on-demand \(Linux, shared tenancy\) in the eu-west-1 pricing snapshot .*Fix: run `archcompare pricing refresh --region eu-west-1`/);
+    const partial = await runCli(Estimate, ['--plan', file, '--max-price-age-days', '100000']);
+    expect(partial.exitCode).toBe(0);
+    expect(partial.stdout).toMatch(/unpriced: aws_instance\.big: no price for EC2 x9\.huge on-demand \(Linux, shared tenancy\) in the eu-west-1 pricing snapshot .*looked for AmazonEC2/);
+    expectOneLineError(await runCli(Estimate, ['--plan', file, '--max-price-age-days', '100000', '--fail-on-unpriced']), /1 resource is unpriced \(aws_instance\.big\).*Fix: refresh the prices with `archcompare pricing refresh/);
   });
 
   it('malformed usage files', async () => {

@@ -12,7 +12,7 @@ describe('the estimate table', () => {
     const text = estimateText(o.json);
     expect(text).toContain(' ├─ Capacity units (LCU, by active connections)');
     expect(text).toMatch(/2,190 LCU-hours\s+\$0\.008\s+\$17\.52/);
-    expect(text).toMatch(/TOTAL \(plan\)\s+\$60\.01/);
+    expect(text).toMatch(/TOTAL \(plan\), excluding 1 unpriced resource\s+\$60\.01/);
     expect(text).toContain('not priced: aws_lb.network: load_balancer_type "network" is not priced');
     const { lastFrame, unmount } = render(<EstimateView json={o.json} />);
     const frame = lastFrame() ?? '';

@@ -44,7 +44,7 @@ describe('measured usage (a bench window extrapolated to a month)', () => {
     expect(both.json.requestsPerMonth).toBe(262_800_000);
     expect(line(sls, 'aws_lambda_function.catalog', 'Requests').monthlyQuantity).toBe('157.68'); // 36,000 x 4,380 = 157.68M
     // (157,680,000 x 0.0425 s + 52,560 cold starts x 0.38 s) x 0.5 GB = 3,360,686.4 GB-s (arm64)
-    expect(line(sls, 'aws_lambda_function.catalog', 'Duration (512 MB, arm64) (first 6B)').monthlyQuantity).toBe('3360686.4');
+    expect(line(sls, 'aws_lambda_function.catalog', 'Duration (512 MB, arm64) (first 7.5B)').monthlyQuantity).toBe('3360686.4');
     expect(line(sls, 'aws_dynamodb_table.products', 'Read request units (RRU)').monthlyQuantity).toBe('236.52'); // 0.9 x 262.8M
     expect(line(sls, 'aws_dynamodb_table.carts', 'Write request units (WRU)').monthlyQuantity).toBe('42.048'); // 0.16 x 262.8M
     expect(line(sls, 'aws_apigatewayv2_api.http', 'Requests (first 300M)').monthlyQuantity).toBe('262.8');

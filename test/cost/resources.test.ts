@@ -73,11 +73,11 @@ describe('aws_lambda_function', () => {
     expect(line(o, 'aws_lambda_function.x86', 'Duration (1536 MB, x86_64) (first 6B)').monthlyQuantity).toBe('540000');
     expect(resourceCost(o, 'aws_lambda_function.x86')).toBe('9.600018');
   });
-  it('arm64: the 6B GB-second tier boundary splits the duration line', async () => {
+  it("arm64: Arm's own 7.5B GB-second tier boundary splits the duration line", async () => {
     const o = await estimateGolden('aws_lambda_function');
-    // 4B x 2 s x 1 GB = 8B GB-s: 6B x $0.0000133334 + 2B x $0.0000120001
-    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (first 6B)'))).toBe('80000.400000');
-    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (next 9B)'))).toBe('24000.200000');
+    // 4B x 2 s x 1 GB = 8B GB-s: 7.5B x $0.0000133334 + 0.5B x $0.0000120001 (x86 would split at 6B)
+    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (first 7.5B)'))).toBe('100000.500000');
+    expect(cost(line(o, 'aws_lambda_function.arm', 'Duration (1024 MB, arm64) (next 11.25B)'))).toBe('6000.050000');
     expect(line(o, 'aws_lambda_function.arm', 'Requests').price.usageType).toBe('Request-ARM');
   });
   it('ephemeral storage over 512 MB and billed INIT time of cold starts', async () => {
@@ -93,7 +93,7 @@ describe('aws_lambda_function', () => {
     expect(line(o, 'aws_lambda_function.warm', 'Provisioned concurrency (5 environments)').monthlyCost).toBe('87.601752');
     // average concurrency 10M x 0.1 s / 2,628,000 s = 0.38 < 5: every invocation runs warm, 2,000,000 GB-s x $0.0000077778
     expect(line(o, 'aws_lambda_function.warm', 'Duration on provisioned concurrency').monthlyCost).toBe('15.5556');
-    expect(line(o, 'aws_lambda_function.warm', 'Duration (2048 MB, arm64) (first 6B)').monthlyCost).toBe('0');
+    expect(line(o, 'aws_lambda_function.warm', 'Duration (2048 MB, arm64) (first 7.5B)').monthlyCost).toBe('0');
   });
 });
 
@@ -169,5 +169,74 @@ describe('free tier', () => {
     expect(resourceCost(o, 'aws_lambda_function.x86')).toBe('9.600018');
     const cognito = await estimateGolden('aws_cognito_user_pool', { freeTier: true });
     expect(resourceCost(cognito, 'aws_cognito_user_pool.lite')).toBe('725'); // 10,000 free from the first tier: 90,000 x 0.0055 + 50,000 x 0.0046
+  });
+});
+
+describe('a partial estimate (mixed plan: an unsupported resource and missing prices)', () => {
+  it('prices everything it can, lists the rest with the reason and the failed lookup, and totals only the priced', async () => {
+    const o = await estimateGolden('mixed_partial_plan');
+    const stack = o.json.stacks[0]!;
+    // t3.small 730 h x $0.0208 + 20 GB gp3 x $0.08 = 15.184 + 1.60; Lambda Arm 2M x $0.20/M + 100,000 GB-s x $0.0000133334
+    expect(resourceCost(o, 'aws_instance.web')).toBe('16.784');
+    expect(resourceCost(o, 'aws_lambda_function.api')).toBe('1.73334');
+    expect(stack.totalMonthlyCost).toBe('18.51734');
+    expect(stack.unpricedResources.map((u) => u.address)).toEqual(['aws_db_instance.warehouse', 'aws_instance.exotic']);
+    expect(stack.unpricedResources[0]!.reason).toMatch(/^no price for RDS PostgreSQL db\.x2g\.large Single-AZ in the us-east-1 pricing snapshot/);
+    expect(stack.unpricedResources[0]!.lookup).toContain('instanceType="db.x2g.large"');
+    expect(stack.unsupportedResources.map((u) => u.address)).toEqual(['aws_elasticache_cluster.cache']);
+    expect(stack.excludedFromTotal).toBe(3);
+  });
+});
+
+describe('T2/T3/T3a/T4g surplus CPU credits (unlimited mode), Infracost usage keys', () => {
+  it('credit hours x vCPUs per instance at $0.05 (T2/T3) or $0.04 (T4g) per vCPU-hour; none in standard mode', async () => {
+    const o = await estimateGolden('cpu_credits');
+    // Infracost's own golden: t2.medium unlimited, 300 h x 2 vCPUs = 600 vCPU-hours = $30.00
+    expect(cost(line(o, 'aws_instance.t2_unlimited', 'CPU credits (unlimited, 2 vCPUs x credit hours)'))).toBe('30.000000');
+    // ASG of 2 (desired), launch template unlimited: 2 x 100 h x 2 vCPUs = 400 vCPU-hours x $0.05
+    expect(line(o, 'aws_autoscaling_group.app', 'CPU credits (unlimited, 2 vCPUs x credit hours)').monthlyQuantity).toBe('400');
+    expect(resourceCost(o, 'aws_autoscaling_group.app')).toBe('82.016'); // 1,460 h x 0.0416 + 16 GB x 0.08 + 20
+    // t4g launches unlimited when credit_specification is absent; vcpu_count defaults to the type's 2: 50 x 2 x $0.04
+    expect(cost(line(o, 'aws_instance.t4g_default', 'CPU credits (unlimited, 2 vCPUs x credit hours)'))).toBe('4.000000');
+    // t2 defaults to standard, and an explicit standard launch template bills no credits whatever the usage says
+    for (const address of ['aws_instance.t2_default', 'aws_autoscaling_group.std'])
+      expect(o.json.stacks[0]!.resources.find((r) => r.address === address)!.components.map((c) => c.name)).not.toContain('CPU credits (unlimited, 2 vCPUs x credit hours)');
+  });
+});
+
+describe('aws_sns_topic and aws_sns_topic_subscription', () => {
+  it('publishes in 64 KB chunks with the first 1M free; HTTP deliveries after 100K free; email after 1K free', async () => {
+    const o = await estimateGolden('aws_sns_topic');
+    expect(resourceCost(o, 'aws_sns_topic.alarms')).toBe('0'); // 5,000 publishes: inside the free million
+    // 3M x ceil(100/64) = 6M requests: 5M x $0.50/M = 2.50; 2 HTTPS subscribers: 12M deliveries, 11.9M x $0.60/M = 7.14
+    expect(resourceCost(o, 'aws_sns_topic.events')).toBe('9.64');
+    expect(resourceCost(o, 'aws_sns_topic_subscription.oncall')).toBe('0.08'); // 4,000 emails x $2.00/100K
+    expect(resourceCost(o, 'aws_sns_topic_subscription.queue')).toBe('0'); // SQS deliveries are free
+  });
+});
+
+describe('EBS and RDS storage types', () => {
+  it('io1/io2 (io2 IOPS tiered per volume), st1, sc1, magnetic with I/O; RDS io1, io2 Multi-AZ, gp3 above its baseline', async () => {
+    const o = await estimateGolden('storage_types');
+    expect(resourceCost(o, 'aws_ebs_volume.io1')).toBe('350'); // 200 x 0.125 + 5,000 x 0.065
+    expect(resourceCost(o, 'aws_ebs_volume.io2')).toBe('3790.5'); // 500 x 0.125 + 32,000 x 0.065 + 32,000 x 0.0455 + 6,000 x 0.032
+    expect(resourceCost(o, 'aws_ebs_volume.magnetic')).toBe('6'); // 100 x 0.05 + 20M I/O x $0.05/M
+    expect(resourceCost(o, 'aws_ebs_volume.st1')).toBe('45');
+    expect(resourceCost(o, 'aws_ebs_volume.sc1')).toBe('30');
+    expect(resourceCost(o, 'aws_db_instance.io1')).toBe('441.07'); // 730 x 0.159 + 200 x 0.125 + 3,000 x 0.10
+    expect(resourceCost(o, 'aws_db_instance.io2_multi')).toBe('1178.5'); // 730 x 0.45 + 200 x 0.25 + 4,000 x 0.20
+    // 500 GB gp3 includes 12,000 IOPS and 500 MiB/s: 3,000 x 0.02 + 100 x 0.08 on top of 730 x 0.168 + 500 x 0.115
+    expect(resourceCost(o, 'aws_db_instance.gp3_big')).toBe('248.14');
+  });
+});
+
+describe('instance families and classes (one size each, across the three regions)', () => {
+  it('an ordinary db.t3.large PostgreSQL plan prices (the issue’s failing case), and a 16xlarge projection does too', async () => {
+    const o = await estimateGolden('rds_db_t3');
+    expect(o.json.stacks[0]!.unpricedResources).toEqual([]);
+    const r6g = await estimateGolden('rds_db_r6g');
+    // ap-southeast-1 db.r6g.12xlarge: rate $0.269 x 24 = $6.456 Single-AZ, $12.912 Multi-AZ
+    expect(line(r6g, 'aws_db_instance.single', 'Database instance (on-demand, Single-AZ, db.r6g.12xlarge)').unitPrice).toBe('6.456');
+    expect(line(r6g, 'aws_db_instance.multi', 'Database instance (on-demand, Multi-AZ, db.r6g.12xlarge)').unitPrice).toBe('12.912');
   });
 });

@@ -29,7 +29,7 @@ describe('pricing refresh against recorded Price List responses', () => {
     const progress: string[] = [];
     const { snapshot, emptyQueries } = await refreshPriceSnapshot({ region: 'us-east-1', client: client(), now: new Date('2026-11-20T10:00:00Z'), onProgress: (l) => progress.push(l) });
     const ec2Calls = server.requests.filter((r) => r.body.ServiceCode === 'AmazonEC2');
-    expect(ec2Calls.length).toBeGreaterThan(4); // 27 instance entries at 7 a page, then the EBS/NAT queries
+    expect(ec2Calls.length).toBeGreaterThan(4); // 197 instance entries (195 + 2 decoys) at 7 a page, then the EBS/NAT queries
     expect(ec2Calls[1]!.body.NextToken).toBeDefined();
     expect(ec2Calls[0]!.body.Filters).toEqual(expect.arrayContaining([{ Type: 'TERM_MATCH', Field: 'regionCode', Value: 'us-east-1' }, { Type: 'TERM_MATCH', Field: 'operatingSystem', Value: 'Linux' }]));
     expect(emptyQueries).toEqual([]);
@@ -78,7 +78,7 @@ describe('archcompare pricing refresh (the command)', () => {
       const r = await runCli(PricingRefresh, ['--region', 'us-east-1', '--endpoint-url', server.url, '--out-dir', dir]);
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`${dir}/aws-us-east-1\\.json: ${committed.products.length} products, prices as of \\d{4}-\\d{2}-\\d{2}`));
-      expect(r.stderr).toContain('AmazonEC2 / EC2 on-demand Linux instances (shared tenancy): 25 products');
+      expect(r.stderr).toContain('AmazonEC2 / EC2 on-demand Linux instances (shared tenancy): 195 products');
       expect(PriceSnapshotSchema.parse(JSON.parse(readFileSync(path.join(dir, 'aws-us-east-1.json'), 'utf8'))).snapshot.source).toBe('price-list-api');
     } finally {
       await server.close();

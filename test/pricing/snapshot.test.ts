@@ -44,6 +44,7 @@ describe('committed pricing snapshots', () => {
         now: FIXED_NOW,
       });
       expect(o.json.stacks.map((s) => s.unsupportedResources)).toEqual([[], []]);
+      expect(o.json.stacks.map((s) => s.unpricedResources)).toEqual([[], []]);
       for (const s of o.json.stacks) expect(Number(s.totalMonthlyCost)).toBeGreaterThan(0);
     });
   }
@@ -52,7 +53,7 @@ describe('committed pricing snapshots', () => {
     const book = new PriceBook(PriceSnapshotSchema.parse(JSON.parse(readFileSync(path.join(CACHE, 'aws-us-east-1.json'), 'utf8'))));
     const tiers = (suffix: string, serviceCode: string) => book.resolve({ serviceCode, attributes: { usagetype: usageType(suffix) }, describe: suffix }).tiers.map((t) => [t.dimension.beginRange, t.dimension.endRange, t.dimension.pricePerUnit.USD]);
     expect(tiers('Lambda-GB-Second', 'AWSLambda')).toEqual([['0', '6000000000', '0.0000166667'], ['6000000000', '15000000000', '0.0000150000'], ['15000000000', 'Inf', '0.0000133334']]);
-    expect(tiers('Lambda-GB-Second-ARM', 'AWSLambda')[0]).toEqual(['0', '6000000000', '0.0000133334']);
+    expect(tiers('Lambda-GB-Second-ARM', 'AWSLambda')).toEqual([['0', '7500000000', '0.0000133334'], ['7500000000', '18750000000', '0.0000120001'], ['18750000000', 'Inf', '0.0000106667']]);
     expect(tiers('Request', 'AWSLambda')).toEqual([['0', 'Inf', '0.0000002000']]);
     expect(tiers('ApiGatewayHttpRequest', 'AmazonApiGateway')).toEqual([['0', '300000000', '0.0000010000'], ['300000000', 'Inf', '0.0000009000']]);
     expect(tiers('WriteRequestUnits', 'AmazonDynamoDB')).toEqual([['0', 'Inf', '0.000000625']]);

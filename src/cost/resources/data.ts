@@ -16,6 +16,9 @@ export const dynamodbTable = defineHandler<{ pitr: boolean }>({
     monthly_read_request_units: { description: 'Read request units per month', scaling: 'per-request' },
     storage_gb: { description: 'Table storage, GB (items and indexes)', scaling: 'fixed' },
     pitr_backup_storage_gb: { description: 'Point-in-time recovery storage, GB (default: storage_gb)', scaling: 'fixed' },
+    on_demand_backup_storage_gb: { description: 'Infracost key: on-demand backups', scaling: 'fixed', ignored: 'on-demand backups are not priced' },
+    monthly_data_restored_gb: { description: 'Infracost key: restores', scaling: 'fixed', ignored: 'restores are not priced' },
+    monthly_streams_read_request_units: { description: 'Infracost key: DynamoDB Streams reads', scaling: 'per-request', ignored: 'DynamoDB Streams reads are not priced' },
   },
   read(resource) {
     const billing = str(resource.values, 'billing_mode') ?? 'PROVISIONED';
@@ -43,6 +46,9 @@ export const s3Bucket = defineHandler<Record<string, never>>({
     'standard.storage_gb': { description: 'S3 Standard storage, GB', scaling: 'fixed' },
     'standard.monthly_tier_1_requests': { description: 'PUT, COPY, POST, LIST requests per month', scaling: 'per-request' },
     'standard.monthly_tier_2_requests': { description: 'GET, SELECT and other requests per month', scaling: 'per-request' },
+    'standard.monthly_select_data_scanned_gb': { description: 'Infracost key: S3 Select scanned', scaling: 'per-request', ignored: 'S3 Select is not priced' },
+    'standard.monthly_select_data_returned_gb': { description: 'Infracost key: S3 Select returned', scaling: 'per-request', ignored: 'S3 Select is not priced' },
+    object_tags: { description: 'Infracost key: object tags', scaling: 'fixed', ignored: 'object tagging is not priced' },
   },
   read: () => ({}),
   components: (_b, usage) => [

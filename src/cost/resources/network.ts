@@ -19,6 +19,7 @@ interface LoadBalancer {
 export const loadBalancer = defineHandler<LoadBalancer>({
   type: 'aws_lb',
   usageKeys: {
+    // Infracost's keys and meanings; the LCU divisors are AWS's for ALBs (Infracost divides new connections by 100).
     new_connections: { description: 'Average new connections per second', scaling: 'per-request' },
     active_connections: { description: 'Average active connections per minute', scaling: 'per-request' },
     processed_bytes_gb: { description: 'Average GB processed per hour (requests and responses)', scaling: 'per-request' },
@@ -74,6 +75,10 @@ export const dataTransfer = defineHandler<Record<string, never>>({
   type: 'aws_data_transfer',
   usageKeys: {
     monthly_outbound_internet_gb: { description: 'GB sent from the region to the internet per month', scaling: 'per-request' },
+    region: { description: "Infracost key: the region the data leaves from", scaling: 'fixed', kind: 'string', ignored: "the estimate's region (--region, or the plan's provider) prices it" },
+    monthly_intra_region_gb: { description: 'Infracost key: cross-AZ transfer', scaling: 'per-request', ignored: 'transfer between Availability Zones is not priced' },
+    monthly_outbound_us_east_to_us_east_gb: { description: 'Infracost key: us-east to us-east transfer', scaling: 'per-request', ignored: 'inter-region transfer is not priced' },
+    monthly_outbound_other_regions_gb: { description: 'Infracost key: inter-region transfer', scaling: 'per-request', ignored: 'inter-region transfer is not priced' },
   },
   read: () => ({}),
   components: (_r, usage) => [

@@ -1,6 +1,6 @@
 import { priceFilters } from '../price-filters.js';
-import { blocks, num, str } from '../../architecture/terraform-document.js';
-import { defineHandler, usageNumber } from './types.js';
+import { blocks, num, referencedAddress, str } from '../../architecture/terraform-document.js';
+import { defineHandler, usageNumber, type CostComponentSpec, type UsageKeySpec } from './types.js';
 
 type CognitoTier = 'LITE' | 'ESSENTIALS' | 'PLUS';
 
@@ -31,11 +31,78 @@ export const kmsKey = defineHandler<Record<string, never>>({
   components: () => [{ name: 'Customer managed key', unit: 'months', quantity: 1, filter: priceFilters.kmsKey() }],
 });
 
+/** $0.40 per secret-month and $0.05 per 10,000 API calls (https://aws.amazon.com/secrets-manager/pricing/). */
 export const secret = defineHandler<Record<string, never>>({
   type: 'aws_secretsmanager_secret',
-  usageKeys: {},
+  usageKeys: { monthly_requests: { description: 'API requests to Secrets Manager per month (GetSecretValue and others)', scaling: 'per-request' } },
   read: () => ({}),
-  components: () => [{ name: 'Secret', unit: 'months', quantity: 1, filter: priceFilters.secret() }],
+  components: (_s, usage) => [
+    { name: 'Secret', unit: 'months', quantity: 1, filter: priceFilters.secret() },
+    { name: 'API requests', unit: '10k requests', unitScale: 10_000, quantity: usageNumber(usage, 'monthly_requests'), filter: priceFilters.secretsManagerApiRequests(), usageBased: true },
+  ],
+});
+
+/** SNS bills each 64 KB chunk of a published message as one request (https://aws.amazon.com/sns/pricing/). */
+const snsChunks = (usage: Readonly<Record<string, number | string>>) => Math.max(1, Math.ceil(usageNumber(usage, 'request_size_kb', 64) / 64));
+const SNS_UNPRICED = (why: string): UsageKeySpec => ({ description: `Infracost key: ${why}`, scaling: 'fixed', ignored: why });
+
+/**
+ * An SNS topic (https://aws.amazon.com/sns/pricing/): publish requests, the first 1M a month free (a zero-priced
+ * first tier in the Price List), and, with Infracost's *_subscriptions counts, each delivery: HTTP/HTTPS after the
+ * first 100,000 free, email after the first 1,000. Deliveries to SQS and Lambda are free.
+ */
+export const snsTopic = defineHandler<Record<string, never>>({
+  type: 'aws_sns_topic',
+  usageKeys: {
+    monthly_requests: { description: 'Messages published per month', scaling: 'per-request' },
+    request_size_kb: { description: 'Average message size, KB (billed in 64 KB chunks; default 64)', scaling: 'fixed' },
+    http_subscriptions: { description: 'HTTP/HTTPS subscriptions: each message is one delivery to each', scaling: 'fixed' },
+    email_subscriptions: { description: 'Email/Email-JSON subscriptions: each message is one delivery to each', scaling: 'fixed' },
+    kinesis_subscriptions: SNS_UNPRICED('Kinesis Data Firehose deliveries are not priced'),
+    mobile_push_subscriptions: SNS_UNPRICED('mobile push deliveries are not priced'),
+    macos_subscriptions: SNS_UNPRICED('macOS deliveries are not priced'),
+    sms_subscriptions: SNS_UNPRICED('SMS deliveries are priced per destination country, which archcompare does not model'),
+    sms_notification_price: SNS_UNPRICED('SMS deliveries are not priced'),
+  },
+  read: () => ({}),
+  components(_t, usage) {
+    const messages = usageNumber(usage, 'monthly_requests') * snsChunks(usage);
+    const out: CostComponentSpec[] = [{ name: 'Publish requests', unit: '1M requests', unitScale: 1e6, quantity: messages, filter: priceFilters.snsRequests(), usageBased: true }];
+    const http = usageNumber(usage, 'http_subscriptions');
+    const email = usageNumber(usage, 'email_subscriptions');
+    if (http > 0) out.push({ name: `HTTP/HTTPS notifications (${http} subscriptions)`, unit: '1M notifications', unitScale: 1e6, quantity: messages * http, filter: priceFilters.snsDeliveries('HTTP'), usageBased: true });
+    if (email > 0) out.push({ name: `Email notifications (${email} subscriptions)`, unit: '100k notifications', unitScale: 1e5, quantity: messages * email, filter: priceFilters.snsDeliveries('SMTP'), usageBased: true });
+    return out;
+  },
+});
+
+type SnsEndpoint = 'HTTP' | 'SMTP' | 'free';
+const SNS_PROTOCOLS: Readonly<Record<string, SnsEndpoint>> = { http: 'HTTP', https: 'HTTP', email: 'SMTP', 'email-json': 'SMTP', sqs: 'free', lambda: 'free', firehose: 'free' };
+
+/**
+ * One subscription's deliveries: its protocol's price for each message of the topic. Its own monthly_requests
+ * (Infracost's deprecated key on the subscription) counts the messages; each free allowance is per account, so
+ * it is applied here per subscription only as the Price List's zero-priced first tier.
+ */
+export const snsTopicSubscription = defineHandler<{ endpoint: SnsEndpoint; protocol: string; topic: string | undefined }>({
+  type: 'aws_sns_topic_subscription',
+  usageKeys: {
+    monthly_requests: { description: 'Messages delivered to this subscription per month (Infracost: deprecated in favour of aws_sns_topic.monthly_requests; archcompare uses it here)', scaling: 'per-request' },
+    request_size_kb: { description: 'Average message size, KB (billed in 64 KB chunks; default 64)', scaling: 'fixed' },
+  },
+  read(resource) {
+    const protocol = str(resource.values, 'protocol') ?? 'unknown';
+    const endpoint = SNS_PROTOCOLS[protocol];
+    if (!endpoint) return { unsupported: `protocol "${protocol}" is not priced (${Object.keys(SNS_PROTOCOLS).join(', ')} are)` };
+    return { endpoint, protocol, topic: referencedAddress(resource.values.topic_arn) };
+  },
+  components(sub, usage) {
+    if (sub.endpoint === 'free') return [];
+    const deliveries = usageNumber(usage, 'monthly_requests') * snsChunks(usage);
+    return sub.endpoint === 'SMTP'
+      ? [{ name: `Email notifications (${sub.protocol})`, unit: '100k notifications', unitScale: 1e5, quantity: deliveries, filter: priceFilters.snsDeliveries('SMTP'), usageBased: true }]
+      : [{ name: `HTTP/HTTPS notifications (${sub.protocol})`, unit: '1M notifications', unitScale: 1e6, quantity: deliveries, filter: priceFilters.snsDeliveries('HTTP'), usageBased: true }];
+  },
 });
 
 /** An alarm is billed per metric it evaluates; periods under 60 s make it high-resolution. */
@@ -64,6 +131,7 @@ export const logGroup = defineHandler<Record<string, never>>({
   usageKeys: {
     monthly_data_ingested_gb: { description: 'Log data ingested per month, GB', scaling: 'per-request' },
     storage_gb: { description: 'Archived (stored) log data, GB (compressed)', scaling: 'per-request' },
+    monthly_data_scanned_gb: { description: 'Infracost key: Logs Insights data scanned', scaling: 'per-request', ignored: 'Logs Insights queries are not priced' },
   },
   read: () => ({}),
   components: (_g, usage) => [

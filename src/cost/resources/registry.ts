@@ -2,7 +2,7 @@ import { autoscalingGroup, ebsVolume, ec2Instance } from './compute.js';
 import { dbInstance } from './database.js';
 import { dynamodbTable, s3Bucket, sqsQueue } from './data.js';
 import { albAlias, dataTransfer, elasticIp, loadBalancer, natGateway } from './network.js';
-import { cognitoUserPool, customMetrics, kmsKey, logGroup, metricAlarm, secret } from './platform.js';
+import { cognitoUserPool, customMetrics, kmsKey, logGroup, metricAlarm, secret, snsTopic, snsTopicSubscription } from './platform.js';
 import { PRICED_WITH_ANOTHER_RESOURCE, httpApi, lambdaFunction, restApi } from './serverless.js';
 import type { ResourceHandler } from './types.js';
 
@@ -14,7 +14,7 @@ export const HANDLERS: ReadonlyMap<string, ResourceHandler> = new Map(
     dbInstance,
     lambdaFunction, httpApi, restApi,
     dynamodbTable, s3Bucket, sqsQueue,
-    cognitoUserPool, kmsKey, secret, metricAlarm, logGroup, customMetrics,
+    cognitoUserPool, kmsKey, secret, metricAlarm, logGroup, customMetrics, snsTopic, snsTopicSubscription,
   ].map((h) => [h.type, h]),
 );
 
@@ -35,7 +35,7 @@ const FREE_TYPES = new Set([
   'aws_s3_object', 'aws_sqs_queue_policy', 'aws_sqs_queue_redrive_policy', 'aws_sqs_queue_redrive_allow_policy',
   'aws_cognito_user_pool_client', 'aws_cognito_user_pool_domain', 'aws_cognito_user_group',
   'aws_cloudwatch_log_resource_policy', 'aws_cloudwatch_log_stream', 'aws_kms_alias', 'aws_secretsmanager_secret_version', 'aws_secretsmanager_secret_policy',
-  'aws_ssm_parameter', 'aws_key_pair', 'aws_dynamodb_table_item', 'aws_appautoscaling_target', 'aws_appautoscaling_policy',
+  'aws_ssm_parameter', 'aws_key_pair', 'aws_sns_topic_policy', 'aws_dynamodb_table_item', 'aws_appautoscaling_target', 'aws_appautoscaling_policy',
 ]);
 const FREE_PREFIXES = ['aws_iam_', 'aws_s3_bucket_', 'aws_default_'];
 

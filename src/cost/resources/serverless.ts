@@ -21,7 +21,8 @@ function provisionedConcurrencyFor(fn: TerraformResource, stack: StackIndex): nu
 
 /**
  * Lambda (https://aws.amazon.com/lambda/pricing/): requests at $0.20/M; duration in GB-seconds
- * (memory GB x billed seconds, 1 ms granularity) with tiers at 6B and 15B GB-s per architecture;
+ * (memory GB x billed seconds, 1 ms granularity) in tiers per architecture (x86 at 6B and 15B GB-s a month, Arm
+ * at 7.5B and 18.75B: the tiers live in the snapshot);
  * ephemeral storage above 512 MB per GB-second; provisioned concurrency per GB-second allocated,
  * with invocations on those environments at the lower provisioned duration price. Since
  * 2025-08-01 the INIT phase of on-demand functions is billed as duration too, so cold starts
@@ -90,6 +91,9 @@ export const httpApi = defineHandler<{ protocol: string }>({
   usageKeys: {
     monthly_requests: { description: 'API requests per month', scaling: 'per-request' },
     request_size_kb: { description: 'Average request size in KB (billed in 512 KB increments)', scaling: 'fixed' },
+    monthly_messages: { description: 'Infracost key: WebSocket messages', scaling: 'per-request', ignored: 'WebSocket APIs are not priced' },
+    message_size_kb: { description: 'Infracost key: WebSocket message size', scaling: 'fixed', ignored: 'WebSocket APIs are not priced' },
+    monthly_connection_mins: { description: 'Infracost key: WebSocket connection minutes', scaling: 'per-request', ignored: 'WebSocket APIs are not priced' },
   },
   read(resource) {
     const protocol = str(resource.values, 'protocol_type') ?? 'HTTP';

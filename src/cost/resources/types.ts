@@ -43,6 +43,8 @@ export interface UsageKeySpec {
   scaling: 'per-request' | 'fixed';
   kind?: 'number' | 'string';
   allowed?: readonly string[];
+  /** An Infracost key archcompare accepts but does not price: why, said as a warning when a usage file sets it. */
+  ignored?: string;
 }
 
 /** Lookups a handler may need across the stack (launch templates, provisioned concurrency configs). */

@@ -40,6 +40,8 @@ function rowOf(nameWidth: number) {
     `${fit(name, nameWidth)}${fit(qty, COLUMNS.qty, 'right')}${fit(` ${unit}`, COLUMNS.unit)}${fit(price, COLUMNS.price, 'right')}${fit(cost, COLUMNS.cost, 'right')}`;
 }
 
+export const unpricedPhrase = (n: number) => `${n} unpriced resource${n === 1 ? '' : 's'}`;
+
 const perMillion = (v: string) => `$${Number(v).toFixed(4)}`;
 
 /**
@@ -63,16 +65,20 @@ export function estimateLines(json: EstimateJson, width: number = FULL_WIDTH): L
         push(text, c.usageBased && Number(c.monthlyQuantity) === 0 ? 'dim' : 'plain');
       });
     }
-    push(row(` TOTAL (${stack.name})`, '', '', '', formatMoney(stack.totalMonthlyCost)), 'bold');
+    push(row(` TOTAL (${stack.name})${stack.excludedFromTotal > 0 ? `, excluding ${unpricedPhrase(stack.excludedFromTotal)}` : ''}`, '', '', '', formatMoney(stack.totalMonthlyCost)), 'bold');
     if (stack.costPerMillionRequests !== null && json.requestsPerMonth !== null)
       push(` Cost per 1M requests: ${perMillion(stack.costPerMillionRequests)} at ${NUM.format(json.requestsPerMonth)} requests/month`);
-    push(` ${stack.resources.length} priced, ${stack.freeResources} free, ${stack.unsupportedResources.length} not supported`, 'dim');
+    push(` ${stack.resources.length} priced, ${stack.freeResources} free, ${stack.unsupportedResources.length} not supported, ${stack.unpricedResources.length} missing a price`, 'dim');
     for (const u of stack.unsupportedResources) push(`  not priced: ${u.address}: ${u.reason}`, 'warning');
+    for (const u of stack.unpricedResources) push(`  unpriced: ${u.address}: ${u.reason} (looked for ${u.lookup})`, 'warning');
     push('');
   }
   if (json.stacks.length > 1) {
     for (const s of json.stacks)
-      push(`${s.name.padEnd(12)} ${formatMoney(s.totalMonthlyCost).padStart(12)}/month${s.costPerMillionRequests !== null ? `   ${perMillion(s.costPerMillionRequests)} per 1M requests` : ''}`, 'bold');
+      push(
+        `${s.name.padEnd(12)} ${formatMoney(s.totalMonthlyCost).padStart(12)}/month${s.costPerMillionRequests !== null ? `   ${perMillion(s.costPerMillionRequests)} per 1M requests` : ''}${s.excludedFromTotal > 0 ? `   (excluding ${unpricedPhrase(s.excludedFromTotal)})` : ''}`,
+        'bold',
+      );
     push('');
   }
   const curve = json.costCurve;

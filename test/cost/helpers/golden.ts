@@ -31,6 +31,8 @@ export function breakdown(outcome: EstimateOutcome) {
       components: r.components.map((c) => ({ name: c.name, monthlyQuantity: c.monthlyQuantity, unit: c.unit, unitPrice: c.unitPrice, monthlyCost: c.monthlyCost, usageType: c.price.usageType })),
     })),
     unsupported: stack.unsupportedResources,
+    unpriced: stack.unpricedResources,
+    excludedFromTotal: stack.excludedFromTotal,
   };
 }
 
