@@ -53,7 +53,7 @@ export default class Deploy extends BaseCommand {
       progress.finish(`deployed ${record.model} (${record.target}, run ${record.runId})`);
       this.log(record.url ? `${record.model} is up: ${record.url}` : `${record.model} deployed`);
       const plainHttp = plainHttpWarning(record.target, record.url);
-      if (plainHttp) this.warn(plainHttp);
+      if (plainHttp) this.logToStderr(`Warning: ${plainHttp}`);
     } catch (err) {
       progress.finish();
       throw err;
