@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, modelFlag, regionFlag, targetFlag, timeScaleFlag } from '../src/cli/flags.js';
-import type { Model } from '../src/config/stack-config.js';
+import { plainHttpWarning, type Model } from '../src/config/stack-config.js';
 import type { Target } from '../src/state/registry.js';
 
 export default class Deploy extends BaseCommand {
@@ -52,6 +52,8 @@ export default class Deploy extends BaseCommand {
       });
       progress.finish(`deployed ${record.model} (${record.target}, run ${record.runId})`);
       this.log(record.url ? `${record.model} is up: ${record.url}` : `${record.model} deployed`);
+      const plainHttp = plainHttpWarning(record.target, record.url);
+      if (plainHttp) this.logToStderr(`Warning: ${plainHttp}`);
     } catch (err) {
       progress.finish();
       throw err;

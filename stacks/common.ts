@@ -1,8 +1,11 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { Aspects, LocalBackend, TerraformStack, type IAspect, type TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Model, ResolvedStackConfig } from '../src/config/stack-config.js';
@@ -40,13 +43,44 @@ class TagEverything implements IAspect {
   }
 }
 
-/** The provider, a local backend inside the deployment's own directory, and the tagging aspect. */
-export function configureStack(stack: TerraformStack, model: Model, config: ResolvedStackConfig): void {
+/**
+ * Makes every CloudWatch alarm of the stack notify the alarm topic when it fires and when it recovers,
+ * keeping any action an alarm names itself: an alarm added later cannot be forgotten.
+ */
+class NotifyOnEveryAlarm implements IAspect {
+  constructor(private readonly topicArn: string) {}
+  visit(node: IConstruct): void {
+    if (!(node instanceof CloudwatchMetricAlarm)) return;
+    node.alarmActions = [...new Set([...(node.alarmActionsInput ?? []), this.topicArn])];
+    node.okActions = [...new Set([...(node.okActionsInput ?? []), this.topicArn])];
+  }
+}
+
+/**
+ * The topic every alarm of the stack notifies (aws_sns_topic.alarms), with an email subscription when
+ * the config names `alarmEmail` (AWS emails a confirmation link first; until it is followed, nothing
+ * is delivered). Not encrypted with KMS: CloudWatch alarms cannot publish to a topic encrypted with the
+ * AWS managed key (alias/aws/sns), whose key policy cannot grant cloudwatch.amazonaws.com its use; a
+ * customer managed key would work but bills $1/month plus requests for notifications that carry only
+ * alarm names and metric values (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ */
+function addAlarmTopic(stack: TerraformStack, config: ResolvedStackConfig): SnsTopic {
+  const topic = atAddress(new SnsTopic(stack, 'alarm_topic', { name: `${namePrefix(config)}-alarms` }), 'alarms');
+  if (config.alarmEmail) {
+    atAddress(new SnsTopicSubscription(stack, 'alarm_email', { topicArn: topic.arn, protocol: 'email', endpoint: config.alarmEmail }), 'alarms_email');
+  }
+  Aspects.of(stack).add(new NotifyOnEveryAlarm(topic.arn));
+  return topic;
+}
+
+/** The provider, a local backend inside the deployment's own directory, the tagging aspect, and the alarm topic. */
+export function configureStack(stack: TerraformStack, model: Model, config: ResolvedStackConfig): { alarmTopic: SnsTopic } {
   const tags = stackTags(model, config);
   new AwsProvider(stack, 'aws', { region: config.region, defaultTags: [{ tags }] });
   // Relative: terraform resolves it inside the working directory the deploy step runs in.
   new LocalBackend(stack, { path: 'terraform.tfstate' });
   Aspects.of(stack).add(new TagEverything(tags));
+  return { alarmTopic: addAlarmTopic(stack, config) };
 }
 
 /** An IAM policy document as JSON; terraform interpolates the "${…}" references inside the string. */

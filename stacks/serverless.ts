@@ -4,8 +4,6 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route/in
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage/index.js';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
-import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool/index.js';
-import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client/index.js';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
@@ -23,6 +21,7 @@ import {
   LAMBDA_FUNCTIONS,
   QUEUE_CONSUMERS,
   QUEUES,
+  SECRETS,
   TABLES,
   tableVariable,
   terraformName,
@@ -31,6 +30,7 @@ import {
   type LambdaFunctionId,
   type QueueAccess,
   type QueueName,
+  type SecretName,
   type TableName,
 } from '../src/architecture/system.js';
 import { artifactPaths, LAMBDA_HANDLER } from '../src/build/artifacts.js';
@@ -57,22 +57,23 @@ const QUEUE_ACTIONS: Record<QueueAccess, string[]> = {
 
 /**
  * Serverless: API Gateway HTTP API in front of one Lambda per domain, DynamoDB tables on
- * demand, an SQS orders queue with a DLQ drained by a consumer function, S3 for static
- * assets and a Cognito user pool. Functions, routes and the tables and queue each function's
- * role names all come from the system description (src/architecture/system.ts). Resources are
- * created directly on the stack, grouped by concern in functions, as in the traditional stack.
+ * demand, an SQS orders queue with a DLQ drained by a consumer function, and S3 for static
+ * assets. Functions, routes and the tables, queue and secrets each function's role names all
+ * come from the system description (src/architecture/system.ts). Resources are created directly
+ * on the stack, grouped by concern in functions, as in the traditional stack. No Cognito user
+ * pool: the app issues and verifies its own JWTs on both models, so a pool would be billed and unused.
  */
 export class ServerlessStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: ResolvedStackConfig) {
     super(scope, id);
-    configureStack(this, 'serverless', config);
+    const { alarmTopic } = configureStack(this, 'serverless', config);
     const tables = addTables(this, config);
     const queues = addQueues(this, config);
     const assets = addPrivateBucket(this, 'assets', `${namePrefix(config)}-assets`);
-    const identity = addIdentity(this, config);
     const jwtSecret = addJwtSecret(this, config);
+    const secrets: Secrets = { jwt: jwtSecret };
     const api = addApi(this, config);
-    const functions = addFunctions(this, config, { tables, queues, jwtSecret });
+    const functions = addFunctions(this, config, { tables, queues, secrets });
     addQueueTriggers(this, queues, functions);
     addRoutes(this, config, api, functions);
     addAlarms(this, config, api, queues.orders.deadLetters, functions);
@@ -80,10 +81,9 @@ export class ServerlessStack extends TerraformStack {
     new TerraformOutput(this, 'url', { value: api.apiEndpoint });
     new TerraformOutput(this, 'api_id', { value: api.id });
     new TerraformOutput(this, 'orders_queue_url', { value: queues.orders.queue.url });
-    new TerraformOutput(this, 'user_pool_id', { value: identity.userPool.id });
-    new TerraformOutput(this, 'user_pool_client_id', { value: identity.userPoolClient.id });
     new TerraformOutput(this, 'assets_bucket', { value: assets.bucket });
     new TerraformOutput(this, 'jwt_secret_arn', { value: jwtSecret.arn });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
   }
 }
 
@@ -91,6 +91,10 @@ type Stack = TerraformStack;
 type Tables = Record<TableName, DynamodbTable>;
 type Queues = Record<QueueName, { queue: SqsQueue; deadLetters: SqsQueue }>;
 type Functions = Record<LambdaFunctionId, LambdaFunction>;
+type Secrets = Record<SecretName, SecretsmanagerSecret>;
+
+/** The environment variable that carries each secret's ARN to the functions that read it. */
+const SECRET_VARIABLE: Record<SecretName, string> = { jwt: 'JWT_SECRET_ARN' };
 
 /** "ANY /users/{proxy+}" -> "any_users_proxy": a readable, valid logical id. */
 export function routeId(routeKey: string): string {
@@ -120,7 +124,9 @@ function addTable(stack: Stack, config: ResolvedStackConfig, name: TableName): D
     ],
     globalSecondaryIndex: [{ name: 'gsi1', hashKey: 'gsi1pk', rangeKey: 'gsi1sk', projectionType: 'ALL' }],
     ttl: { attributeName: 'ttl', enabled: true },
-    serverSideEncryption: { enabled: true },
+    // No server_side_encryption block: the table stays encrypted at rest with the AWS owned key, at no
+    // charge; `enabled: true` would switch to the AWS managed KMS key and bill KMS requests
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_SSESpecification.html).
     pointInTimeRecovery: { enabled: config.serverless.dynamoPointInTimeRecovery },
     deletionProtectionEnabled: false,
   }), name);
@@ -146,26 +152,6 @@ function addQueues(stack: Stack, config: ResolvedStackConfig): Queues {
     return { queue, deadLetters };
   };
   return Object.fromEntries(QUEUES.map((name) => [name, queueOf(name)])) as Queues;
-}
-
-function addIdentity(stack: Stack, config: ResolvedStackConfig) {
-  const prefix = namePrefix(config);
-  const userPool = new CognitoUserPool(stack, 'main', {
-    name: `${prefix}-users`,
-    usernameAttributes: ['email'],
-    autoVerifiedAttributes: ['email'],
-    mfaConfiguration: 'OFF',
-    deletionProtection: 'INACTIVE',
-    passwordPolicy: { minimumLength: 10, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false },
-  });
-  const userPoolClient = new CognitoUserPoolClient(stack, 'web', {
-    name: `${prefix}-web`,
-    userPoolId: userPool.id,
-    generateSecret: false,
-    explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    preventUserExistenceErrors: 'ENABLED',
-  });
-  return { userPool, userPoolClient };
 }
 
 /** The HTTP API, its $default stage with throttling and JSON access logs. */
@@ -206,29 +192,34 @@ function addApi(stack: Stack, config: ResolvedStackConfig): Apigatewayv2Api {
 
 type PolicyStatement = { Sid: string; Action: string[]; Resource: string[] };
 
-/** Least privilege: the role names exactly the tables and queue access of the function's description. */
-function accessStatements(fn: LambdaFunctionDescription, tables: Tables, queues: Queues, jwtSecret: SecretsmanagerSecret): PolicyStatement[] {
+const capitalized = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}`;
+
+/** Least privilege: the role names exactly the tables, queue access and secrets of the function's description. */
+function accessStatements(fn: LambdaFunctionDescription, tables: Tables, queues: Queues, secrets: Secrets): PolicyStatement[] {
   const statements: PolicyStatement[] = [
     { Sid: 'Tables', Action: READ_WRITE_ACTIONS, Resource: fn.tables.flatMap((t) => [tables[t].arn, `${tables[t].arn}/index/*`]) },
-    { Sid: 'JwtKey', Action: ['secretsmanager:GetSecretValue'], Resource: [jwtSecret.arn] },
   ];
   for (const name of QUEUES) {
     const access = fn.queues[name];
-    if (access) statements.push({ Sid: `${name[0]!.toUpperCase()}${name.slice(1)}Queue`, Action: QUEUE_ACTIONS[access], Resource: [queues[name].queue.arn] });
+    if (access) statements.push({ Sid: `${capitalized(name)}Queue`, Action: QUEUE_ACTIONS[access], Resource: [queues[name].queue.arn] });
+  }
+  for (const name of SECRETS) {
+    if (fn.secrets.includes(name)) statements.push({ Sid: `${capitalized(name)}Secret`, Action: ['secretsmanager:GetSecretValue'], Resource: [secrets[name].arn] });
   }
   return statements;
 }
 
-function addFunctions(stack: Stack, config: ResolvedStackConfig, deps: { tables: Tables; queues: Queues; jwtSecret: SecretsmanagerSecret }): Functions {
-  const environment = {
+function addFunctions(stack: Stack, config: ResolvedStackConfig, deps: { tables: Tables; queues: Queues; secrets: Secrets }): Functions {
+  const shared = {
     NODE_OPTIONS: '--enable-source-maps',
-    JWT_SECRET_ARN: deps.jwtSecret.arn,
     ORDERS_QUEUE_URL: deps.queues.orders.queue.url,
     ...Object.fromEntries(TABLES.map((t) => [tableVariable(t), deps.tables[t].name])),
   };
   const functions = {} as Functions;
   for (const fn of LAMBDA_FUNCTIONS) {
-    functions[fn.id] = addFunction(stack, config, fn, accessStatements(fn, deps.tables, deps.queues, deps.jwtSecret), environment);
+    // A secret's ARN only where the function may read it: the environment and the role say the same.
+    const environment = { ...shared, ...Object.fromEntries(fn.secrets.map((name) => [SECRET_VARIABLE[name], deps.secrets[name].arn])) };
+    functions[fn.id] = addFunction(stack, config, fn, accessStatements(fn, deps.tables, deps.queues, deps.secrets), environment);
   }
   return functions;
 }
@@ -318,6 +309,7 @@ function publishedTarget(stack: Stack, config: ResolvedStackConfig, fn: HttpFunc
   return { invokeArn: alias.invokeArn, qualifier: alias.name };
 }
 
+/** Each alarm notifies the stack's alarm topic (configureStack's aspect adds the actions). */
 function addAlarms(stack: Stack, config: ResolvedStackConfig, api: Apigatewayv2Api, dlq: SqsQueue, functions: Functions): void {
   const prefix = namePrefix(config);
   new CloudwatchMetricAlarm(stack, 'api_5xx', {

@@ -26,6 +26,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { METRICS } from '../src/architecture/metrics.js';
 import { artifactPaths, SERVER_START_COMMAND } from '../src/build/artifacts.js';
 import { instanceArchitecture, isBurstable, NODE_MAJOR, type ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
@@ -40,7 +41,7 @@ import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureS
 export class TraditionalStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: ResolvedStackConfig) {
     super(scope, id);
-    configureStack(this, 'traditional', config);
+    const { alarmTopic } = configureStack(this, 'traditional', config);
     const network = addNetwork(this, config);
     const security = addSecurityGroups(this, config, network.vpc);
     const data = addDatabase(this, config, network.privateSubnets, security.db);
@@ -48,16 +49,26 @@ export class TraditionalStack extends TerraformStack {
     const compute = addCompute(this, config, network.privateSubnets, security.app, edge.targetGroup, data);
     addAlarms(this, config, edge, compute.asg, data.db);
 
-    new TerraformOutput(this, 'url', { value: `http://${edge.alb.dnsName}` });
+    // With a certificate the front door is HTTPS (HTTP only redirects); without, plain HTTP for benchmarking.
+    new TerraformOutput(this, 'url', { value: `${config.traditional.certificateArn ? 'https' : 'http'}://${edge.alb.dnsName}` });
     new TerraformOutput(this, 'alb_dns_name', { value: edge.alb.dnsName });
     new TerraformOutput(this, 'asg_name', { value: compute.asg.name });
     new TerraformOutput(this, 'db_endpoint', { value: data.db.endpoint });
     new TerraformOutput(this, 'jwt_secret_arn', { value: data.jwtSecret.arn });
     new TerraformOutput(this, 'artifacts_bucket', { value: compute.bucket.bucket });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
   }
 }
 
 type Stack = TerraformStack;
+
+/**
+ * The HTTPS listener's TLS policy: the one AWS recommends and the console's default, TLS 1.3 and 1.2
+ * with hybrid post-quantum key exchange for clients that offer it
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html).
+ * The API's own default (ELBSecurityPolicy-2016-08) still accepts TLS 1.0.
+ */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
 
 function addNetwork(stack: Stack, config: ResolvedStackConfig) {
   const prefix = namePrefix(config);
@@ -120,12 +131,14 @@ function addNetwork(stack: Stack, config: ResolvedStackConfig) {
 function addSecurityGroups(stack: Stack, config: ResolvedStackConfig, vpc: Vpc) {
   const prefix = namePrefix(config);
   const port = config.traditional.appPort;
-  const alb = atAddress(new SecurityGroup(stack, 'sg_alb', { name: `${prefix}-alb`, description: 'Internet to the load balancer (HTTP)', vpcId: vpc.id }), 'alb');
+  const https = Boolean(config.traditional.certificateArn);
+  const alb = atAddress(new SecurityGroup(stack, 'sg_alb', { name: `${prefix}-alb`, description: `Internet to the load balancer (${https ? 'HTTPS, HTTP redirected' : 'HTTP'})`, vpcId: vpc.id }), 'alb');
   const app = atAddress(new SecurityGroup(stack, 'sg_app', { name: `${prefix}-app`, description: 'Load balancer to app instances', vpcId: vpc.id }), 'app');
   const db = atAddress(new SecurityGroup(stack, 'sg_db', { name: `${prefix}-db`, description: 'App instances to PostgreSQL', vpcId: vpc.id }), 'db');
 
   // Separate rule resources: the groups reference each other, which inline rules would make a cycle.
-  new SecurityGroupRule(stack, 'alb_http_in', { type: 'ingress', securityGroupId: alb.id, protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from the internet' });
+  new SecurityGroupRule(stack, 'alb_http_in', { type: 'ingress', securityGroupId: alb.id, protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: https ? 'HTTP from the internet (redirected to HTTPS)' : 'HTTP from the internet' });
+  if (https) new SecurityGroupRule(stack, 'alb_https_in', { type: 'ingress', securityGroupId: alb.id, protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS from the internet' });
   new SecurityGroupRule(stack, 'alb_to_app', { type: 'egress', securityGroupId: alb.id, protocol: 'tcp', fromPort: port, toPort: port, sourceSecurityGroupId: app.id, description: 'Forward to app instances' });
   new SecurityGroupRule(stack, 'app_from_alb', { type: 'ingress', securityGroupId: app.id, protocol: 'tcp', fromPort: port, toPort: port, sourceSecurityGroupId: alb.id, description: 'Only the load balancer' });
   new SecurityGroupRule(stack, 'app_to_db', { type: 'egress', securityGroupId: app.id, protocol: 'tcp', fromPort: 5432, toPort: 5432, sourceSecurityGroupId: db.id, description: 'PostgreSQL' });
@@ -200,13 +213,27 @@ function addLoadBalancer(stack: Stack, config: ResolvedStackConfig, vpc: Vpc, pu
       unhealthyThreshold: t.unhealthyThreshold,
     },
   }), 'app');
-  const listener = new LbListener(stack, 'http', {
+  const forward = { type: 'forward', targetGroupArn: targetGroup.arn };
+  if (!t.certificateArn) {
+    new LbListener(stack, 'http', { loadBalancerArn: alb.arn, port: 80, protocol: 'HTTP', defaultAction: [forward] });
+    return { alb, targetGroup };
+  }
+  new LbListener(stack, 'https', {
+    loadBalancerArn: alb.arn,
+    port: 443,
+    protocol: 'HTTPS',
+    certificateArn: t.certificateArn,
+    sslPolicy: TLS_POLICY,
+    defaultAction: [forward],
+  });
+  // Plain HTTP only answers with a permanent redirect to the same URL over HTTPS.
+  new LbListener(stack, 'http', {
     loadBalancerArn: alb.arn,
     port: 80,
     protocol: 'HTTP',
-    defaultAction: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+    defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
   });
-  return { alb, targetGroup, listener };
+  return { alb, targetGroup };
 }
 
 function userDataScript(opts: { region: string; bucket: string; key: string; dbSecretArn: string; dbUser: string; jwtSecretArn: string; dbHost: string; port: number }): string {
@@ -343,8 +370,12 @@ function addCompute(
     vpcZoneIdentifier: privateSubnets.map((s) => s.id),
     targetGroupArns: [targetGroup.arn],
     healthCheckType: 'ELB',
-    healthCheckGracePeriod: t.instanceWarmupSeconds,
+    healthCheckGracePeriod: t.healthCheckGracePeriodSeconds,
     defaultInstanceWarmup: t.instanceWarmupSeconds,
+    // Group metrics every minute: what the asg_at_max alarm and the scaling timeline read. 1Minute is
+    // the only granularity (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnableMetricsCollection.html).
+    enabledMetrics: Object.keys(METRICS['AWS/AutoScaling']),
+    metricsGranularity: '1Minute',
     launchTemplate: { id: template.id, version: '$Latest' },
     // The ASG has no tags map: tag blocks, propagated so every instance carries the run id too.
     tag: Object.entries({ ...stackTags('traditional', config), Name: `${prefix}-app` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
@@ -362,6 +393,7 @@ function addCompute(
   return { asg, bucket, template };
 }
 
+/** Each alarm notifies the stack's alarm topic (configureStack's aspect adds the actions). */
 function addAlarms(stack: Stack, config: ResolvedStackConfig, edge: { alb: Lb; targetGroup: LbTargetGroup }, asg: AutoscalingGroup, db: DbInstance) {
   const prefix = namePrefix(config);
   const albDims = { LoadBalancer: edge.alb.arnSuffix };
@@ -415,7 +447,8 @@ function addAlarms(stack: Stack, config: ResolvedStackConfig, edge: { alb: Lb; t
     evaluationPeriods: 10,
     threshold: config.traditional.maxInstances,
     comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
+    // The group publishes this every minute: a gap means collection stopped, which must not read as OK.
+    treatMissingData: 'missing',
   });
   new CloudwatchMetricAlarm(stack, 'db_cpu', {
     alarmName: `${prefix}-db-cpu`,

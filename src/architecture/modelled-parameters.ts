@@ -9,11 +9,11 @@ import { DOMAINS, LAMBDA_FUNCTION_IDS, TABLES, terraformName } from './system.js
  * names the ids it used, so a figure traces in one hop to its parameter and source.
  *
  * Ids are `<family>.<name>`: `cost.*` is the cost model's usage where nothing was measured,
- * `local.*` the local target's model of AWS (validated and overridable in src/local/fidelity.ts,
+ * `stack.*` what a stack setting's default is derived from (cost-neutral), `local.*` the local target's model of AWS (validated and overridable in src/local/fidelity.ts,
  * whose --fidelity files use the bare names).
  */
 
-export type ParameterFamily = 'cost' | 'local';
+export type ParameterFamily = 'cost' | 'stack' | 'local';
 
 export interface ModelledParameter {
   /** Stable id, `<family>.<name>`. */
@@ -32,7 +32,9 @@ export interface ModelledParameter {
 const EntrySchema = z
   .object({ value: z.unknown(), unit: z.string().min(1), description: z.string().min(1), source: z.string().min(1), scaled: z.boolean().optional() })
   .strict();
-const DocumentSchema = z.object({ $comment: z.string().optional(), cost: z.record(z.string(), EntrySchema), local: z.record(z.string(), EntrySchema.required({ scaled: true })) }).strict();
+const DocumentSchema = z
+  .object({ $comment: z.string().optional(), cost: z.record(z.string(), EntrySchema), stack: z.record(z.string(), EntrySchema), local: z.record(z.string(), EntrySchema.required({ scaled: true })) })
+  .strict();
 
 const nn = z.number().finite().nonnegative();
 const share = nn.max(1);
@@ -70,7 +72,12 @@ export type CostValues = z.infer<typeof CostValuesSchema>;
 export type CostParameterName = keyof CostValues;
 export type CostParameterId = `cost.${CostParameterName}`;
 export type LocalParameterId = `local.${string}`;
-export type ModelledParameterId = CostParameterId | LocalParameterId;
+
+/** The stack family's values, typed: defaults of stack settings derive from them. */
+export const StackValuesSchema = z.object({ instanceBootSeconds: z.number().int().positive() }).strict();
+export type StackValues = z.infer<typeof StackValuesSchema>;
+export type StackParameterId = `stack.${keyof StackValues}`;
+export type ModelledParameterId = CostParameterId | StackParameterId | LocalParameterId;
 
 const document = DocumentSchema.parse(registryDocument);
 
@@ -78,13 +85,16 @@ function entries(family: ParameterFamily, group: Record<string, z.infer<typeof E
   return Object.entries(group).map(([name, e]) => ({ id: `${family}.${name}`, family, name, ...e }));
 }
 
-/** Every parameter, in the data file's order (cost first, then local). */
-export const MODELLED_PARAMETERS: readonly ModelledParameter[] = [...entries('cost', document.cost), ...entries('local', document.local)];
+/** Every parameter, in the data file's order (cost, stack, then local). */
+export const MODELLED_PARAMETERS: readonly ModelledParameter[] = [...entries('cost', document.cost), ...entries('stack', document.stack), ...entries('local', document.local)];
 
 const BY_ID = new Map(MODELLED_PARAMETERS.map((p) => [p.id, p]));
 
 /** The cost model's values: `COST.bytesOutPerRequest` … (validated at load; a bad data file fails every command at once). */
 export const COST: Readonly<CostValues> = CostValuesSchema.parse(Object.fromEntries(Object.entries(document.cost).map(([name, e]) => [name, e.value])));
+
+/** The stack family's values: `STACK.instanceBootSeconds` … */
+export const STACK: Readonly<StackValues> = StackValuesSchema.parse(Object.fromEntries(Object.entries(document.stack).map(([name, e]) => [name, e.value])));
 
 /** The local target's parameters by bare name (values unvalidated here: src/local/fidelity.ts owns their ranges). */
 export const LOCAL_PARAMETERS: Readonly<Record<string, ModelledParameter & { scaled: boolean }>> = Object.fromEntries(

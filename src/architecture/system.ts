@@ -23,6 +23,13 @@ export type QueueName = (typeof QUEUES)[number];
 /** `send`: the function's code sends messages; `receive`: the queue's event source mapping invokes the function. */
 export type QueueAccess = 'send' | 'receive';
 
+/**
+ * Secrets Manager secrets the serverless model keeps: `jwt` is the token signing key, which the
+ * functions that issue or verify tokens read at init (JWT_SECRET_ARN).
+ */
+export const SECRETS = ['jwt'] as const;
+export type SecretName = (typeof SECRETS)[number];
+
 /** The API's domains: one Lambda function each on serverless, all in one process on the server. */
 export const DOMAINS = ['users', 'catalog', 'cart', 'orders', 'payments'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -36,6 +43,8 @@ interface FunctionAccess {
   /** The tables the function's code reads or writes: its IAM role names exactly these. */
   tables: readonly TableName[];
   queues: Readonly<Partial<Record<QueueName, QueueAccess>>>;
+  /** The secrets the function's code reads: its role may read exactly these, its environment names only these. */
+  secrets: readonly SecretName[];
   /** Repository-relative module whose `handler` export the function's zip bundles. */
   entry: string;
 }
@@ -57,13 +66,15 @@ const lambdaEntry = (id: LambdaFunctionId) => `src/app/runtimes/lambda/${id}.ts`
 
 // Tables: what src/app/compose.ts builds for each domain from src/app/adapters/dynamodb/store.ts's
 // repositories (orders places from carts and products; payments moves orders; nothing else reads payments).
+// Secrets: users issues tokens, cart, orders and payments verify them; the catalog's routes and the
+// orders consumer take no token, so they never read the signing key.
 export const LAMBDA_FUNCTIONS: readonly LambdaFunctionDescription[] = [
-  { kind: 'http', id: 'users', routes: ['ANY /users/{proxy+}'], tables: ['users'], queues: {}, entry: lambdaEntry('users') },
-  { kind: 'http', id: 'catalog', routes: ['GET /products', 'GET /products/{id}', 'GET /categories', 'GET /health'], tables: ['products'], queues: {}, entry: lambdaEntry('catalog') },
-  { kind: 'http', id: 'cart', routes: ['ANY /cart', 'ANY /cart/{proxy+}'], tables: ['carts', 'products'], queues: {}, entry: lambdaEntry('cart') },
-  { kind: 'http', id: 'orders', routes: ['ANY /orders', 'ANY /orders/{proxy+}'], tables: ['orders', 'carts', 'products'], queues: { orders: 'send' }, entry: lambdaEntry('orders') },
-  { kind: 'http', id: 'payments', routes: ['ANY /payments', 'ANY /payments/{proxy+}'], tables: ['payments', 'orders'], queues: {}, entry: lambdaEntry('payments') },
-  { kind: 'queue-consumer', id: 'orders-consumer', source: 'orders', tables: ['orders'], queues: { orders: 'receive' }, entry: lambdaEntry('orders-consumer') },
+  { kind: 'http', id: 'users', routes: ['ANY /users/{proxy+}'], tables: ['users'], queues: {}, secrets: ['jwt'], entry: lambdaEntry('users') },
+  { kind: 'http', id: 'catalog', routes: ['GET /products', 'GET /products/{id}', 'GET /categories', 'GET /health'], tables: ['products'], queues: {}, secrets: [], entry: lambdaEntry('catalog') },
+  { kind: 'http', id: 'cart', routes: ['ANY /cart', 'ANY /cart/{proxy+}'], tables: ['carts', 'products'], queues: {}, secrets: ['jwt'], entry: lambdaEntry('cart') },
+  { kind: 'http', id: 'orders', routes: ['ANY /orders', 'ANY /orders/{proxy+}'], tables: ['orders', 'carts', 'products'], queues: { orders: 'send' }, secrets: ['jwt'], entry: lambdaEntry('orders') },
+  { kind: 'http', id: 'payments', routes: ['ANY /payments', 'ANY /payments/{proxy+}'], tables: ['payments', 'orders'], queues: {}, secrets: ['jwt'], entry: lambdaEntry('payments') },
+  { kind: 'queue-consumer', id: 'orders-consumer', source: 'orders', tables: ['orders'], queues: { orders: 'receive' }, secrets: [], entry: lambdaEntry('orders-consumer') },
 ];
 
 /** The traditional model: one process serves every domain over PostgreSQL and fulfils orders in-process. */

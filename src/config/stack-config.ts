@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STACK } from '../architecture/modelled-parameters.js';
 
 /**
  * The one configuration both stacks are built from. Defaults size a small shop
@@ -105,12 +106,33 @@ const TraditionalConfigSchema = z
     targetCpuPercent: z.number().min(10).max(90).default(50),
     /** Seconds a new instance needs before its metrics count (ASG default instance warm-up). */
     instanceWarmupSeconds: z.number().int().min(0).max(3600).default(120),
+    /**
+     * Seconds the ASG ignores failed load-balancer health checks of a new instance (health-check grace
+     * period). Default: the modelled boot (stack.instanceBootSeconds) plus the health checks it must pass.
+     */
+    healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).optional(),
     /** Root EBS volume of each instance (gp3, encrypted). */
     rootVolumeGb: z.number().int().min(8).max(1024).default(8),
     /** AMI to boot; empty picks the latest Amazon Linux 2023 for the instance architecture. */
     amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: 'is not an AMI id (ami-…)' }).optional(),
-    /** NAT gateways for the private subnets (0 = none: instances then cannot reach package repos). */
-    natGateways: z.number().int().min(0).max(2).default(1),
+    /**
+     * NAT gateways for the private subnets: 1 (one AZ of egress, cheaper) or 2 (one per AZ). 0 is
+     * refused: the stack has no VPC endpoints, so instances could not boot without egress.
+     */
+    natGateways: z
+      .number()
+      .int()
+      .min(1, { message: 'must be 1 or 2: with 0 the private app instances could not reach dnf, the RDS CA bundle, S3 or Secrets Manager at boot (the stack has no VPC endpoints)' })
+      .max(2)
+      .default(1),
+    /**
+     * ACM certificate (same region) for the load balancer: with it the ALB serves HTTPS on 443 and
+     * redirects HTTP to it; without it the deployment is HTTP-only, fit for benchmarking only.
+     */
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, { message: 'is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)' })
+      .optional(),
     /** RDS PostgreSQL instance class. */
     dbInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: 'is not an RDS instance class (e.g. db.t4g.micro)' }).default('db.t4g.micro'),
     /** RDS PostgreSQL version (major, or major.minor); only majors in RDS standard support. */
@@ -138,7 +160,12 @@ const TraditionalConfigSchema = z
     /** Seconds the ALB waits for in-flight requests before deregistering a target. */
     deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
   })
-  .strict();
+  .strict()
+  .transform((t) => ({
+    ...t,
+    // Boot, then healthyThreshold passing checks: before that the target cannot be healthy.
+    healthCheckGracePeriodSeconds: t.healthCheckGracePeriodSeconds ?? STACK.instanceBootSeconds + t.healthyThreshold * t.healthCheckIntervalSeconds,
+  }));
 
 const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -186,6 +213,8 @@ export const StackConfigSchema = z
     /** Prefix of every resource name (with the run id it must fit AWS's 32-character ALB names). */
     appName: z.string().regex(/^[a-z][a-z0-9-]{1,9}$/, { message: 'must be 2–10 lowercase letters, digits or dashes' }).default('acshop'),
     vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/16$/, { message: 'must be an IPv4 /16 CIDR (e.g. 10.40.0.0/16)' }).default('10.40.0.0/16'),
+    /** Every CloudWatch alarm of both stacks notifies one SNS topic; with this address, it emails it (AWS sends a confirmation first). */
+    alarmEmail: z.email({ message: 'is not an email address' }).optional(),
     traditional: TraditionalConfigSchema.prefault({}),
     serverless: ServerlessConfigSchema.prefault({}),
   })
@@ -196,6 +225,9 @@ export const StackConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['traditional', 'minInstances'], message: `must be ≤ maxInstances (${t.maxInstances})` });
     if (t.desiredInstances < t.minInstances || t.desiredInstances > t.maxInstances)
       ctx.addIssue({ code: 'custom', path: ['traditional', 'desiredInstances'], message: `must be between minInstances (${t.minInstances}) and maxInstances (${t.maxInstances})` });
+    const certificateRegion = t.certificateArn?.split(':')[3];
+    if (certificateRegion && certificateRegion !== c.region)
+      ctx.addIssue({ code: 'custom', path: ['traditional', 'certificateArn'], message: `is in ${certificateRegion} but the stack deploys to ${c.region}: an ALB takes only an ACM certificate of its own region` });
     if (c.serverless.apiThrottleBurstLimit < c.serverless.apiThrottleRateLimit)
       ctx.addIssue({ code: 'custom', path: ['serverless', 'apiThrottleBurstLimit'], message: `must be ≥ apiThrottleRateLimit (${c.serverless.apiThrottleRateLimit})` });
   });
@@ -205,6 +237,15 @@ export type StackConfig = z.output<typeof StackConfigSchema>;
 export type ResolvedStackConfig = StackConfig & { runId: string };
 export type TraditionalConfig = StackConfig['traditional'];
 export type ServerlessConfig = StackConfig['serverless'];
+
+/**
+ * The one-line warning for an AWS deployment whose front door is plain HTTP (the traditional stack
+ * without certificateArn): passwords and tokens would cross the internet in clear text.
+ */
+export function plainHttpWarning(target: string, url: string | undefined): string | undefined {
+  if (target !== 'aws' || !url?.startsWith('http://')) return undefined;
+  return `${url} is HTTP-only (no traditional.certificateArn): fit for benchmarking, not for real users' passwords and tokens`;
+}
 
 /** Graviton instance families end their generation with "g" (t4g, m7g, c7gn …). */
 export function instanceArchitecture(instanceType: string): 'arm64' | 'x86_64' {

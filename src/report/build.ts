@@ -6,6 +6,7 @@ import type { TerraformDocument } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from '../cost/units.js';
 import { formatParameterValue, LOCAL_PARAMETERS, modelledParameter, MODELLED_PARAMETERS, type CostParameterId, type ModelledParameter } from '../architecture/modelled-parameters.js';
 import { UserError } from '../errors.js';
+import { plainHttpWarning } from '../config/stack-config.js';
 import { Decimal } from '../pricing/money.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import type { SnapshotHeader } from '../pricing/schema.js';
@@ -445,6 +446,10 @@ function provenanceWarnings(inputs: ReportInputs, { results, usage }: Runs, late
         : [];
     }),
     ...MODELS.filter((m) => usage[m].resourceUsage === 'modelled').map((m) => `${m}: the run has no ${m === 'serverless' ? 'Lambda' : 'instance'} metrics (scaling timeline: ${results[m].scalingTimeline.source}): its cost is priced with modelled usage, not measured`),
+    ...MODELS.flatMap((m) => {
+      const plainHttp = plainHttpWarning(results[m].target.kind, results[m].target.url);
+      return plainHttp ? [`${m}: ${plainHttp}`] : [];
+    }),
     ...MODELS.filter((m) => results[m].runId !== results.traditional.runId).map(() => `the two models come from different runs (${results.traditional.runId}, ${results.serverless.runId})`),
   ];
   return [...new Set(warnings)];

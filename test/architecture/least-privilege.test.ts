@@ -7,19 +7,23 @@ import { ROUTES } from '../../src/app/http/routes.js';
 import { createHttpFunction, createOrdersConsumer } from '../../src/app/runtimes/lambda/runtime.js';
 import { seedCatalog } from '../../src/app/seed.js';
 import { startDynalite, type TestDynamo } from '../app/harness/dynamo.js';
+import { startLocalSecretsManager, type LocalSecretsManager } from '../app/harness/secrets-manager.js';
 import { apiGatewayV2Event, TEST_APP_ENV } from '../app/harness/runtimes.js';
 import { resource, synthJson, type TerraformJson } from '../support/synth.js';
 
 /**
  * Least privilege, observed: every Lambda function of the synthesized serverless stack runs its real
- * handler against dynalite, behind a recording endpoint that notes each table its requests name, and
- * with its queue URL pointing at a recording SQS endpoint. The routes that reach each function are
- * the stack's own (route -> integration -> function), the function's environment is the stack's own,
- * and every route of the app is driven. What the functions touched must equal what their IAM
- * policies grant: a table granted but never used, or used but not granted, fails here.
+ * handler against dynalite, behind a recording endpoint that notes each table its requests name, with
+ * its queue URL pointing at a recording SQS endpoint and each secret ARN of its environment served by
+ * a local Secrets Manager that counts the reads. The routes that reach each function are the stack's
+ * own (route -> integration -> function), the function's environment is the stack's own, and every
+ * route of the app is driven. What the functions touched must equal what their IAM policies grant: a
+ * table or secret granted but never used, or used but not granted, fails here.
  */
 
 const RUN_ID = 'ac-iamtest';
+/** The one signing key every function's secret ARN holds: users issues tokens the others verify. */
+const SIGNING_KEY = `least-privilege-signing-key-${randomUUID()}`;
 const TOKEN = /^\$\{([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z_]+)\}$/;
 
 type PolicyStatement = { Sid: string; Action: string[]; Resource: string[] };
@@ -98,12 +102,18 @@ function policyOf(tf: TerraformJson, fn: string): PolicyStatement[] {
 }
 const grantedTables = (statements: PolicyStatement[]) =>
   [...new Set(statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:'))).flatMap((s) => s.Resource).map((r) => TOKEN.exec(r.replace(/\/index\/\*$/, ''))?.[2]))].sort();
+const grantedSecrets = (statements: PolicyStatement[]) =>
+  [...new Set(statements.filter((s) => s.Action.includes('secretsmanager:GetSecretValue')).flatMap((s) => s.Resource).map((r) => TOKEN.exec(r)?.[2] ?? `not a secret of the stack: ${r}`))].sort();
 const grantsOnQueue = (statements: PolicyStatement[], action: string) => statements.some((s) => s.Action.includes(action) && s.Resource.some((r) => r.includes('aws_sqs_queue.')));
 
 describe('IAM policies against what each function really touches', () => {
   let tf: TerraformJson;
   let dynamo: TestDynamo;
   let sqs: { url: string; server: http.Server };
+  let secretsManager: LocalSecretsManager;
+  const endpointBefore = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  /** A secret ARN of one function's environment -> the function and the secret (Terraform names). */
+  const secretArns = new Map<string, { fn: string; secret: string }>();
   const servers: http.Server[] = [];
   const sent: string[] = [];
   /** Terraform name of each function -> the tables (Terraform names) its requests named. */
@@ -121,6 +131,9 @@ describe('IAM policies against what each function really touches', () => {
     await seedCatalog(createDynamoStore(dynamo.doc, { products: dynamo.tables.TABLE_PRODUCTS }), 40);
     sqs = await recordingSqs(sent);
     servers.push(sqs.server);
+    // The SDK reads this endpoint from the process environment, as it would on Lambda.
+    secretsManager = await startLocalSecretsManager();
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
 
     // Each function gets the environment the stack gives it, its own recording DynamoDB endpoint and its own queue URL.
     envOf = async (fn) => {
@@ -135,17 +148,29 @@ describe('IAM policies against what each function really touches', () => {
         if (!ref) continue;
         if (ref[1] === 'aws_dynamodb_table') resolved[key] = String(resource(tf, ref[1], ref[2]!).name);
         if (ref[1] === 'aws_sqs_queue' && ref[3] === 'url') resolved[key] = `${sqs.url}/000000000000/${fn}`;
+        // One ARN per function and secret, so a read names both.
+        if (ref[1] === 'aws_secretsmanager_secret' && ref[3] === 'arn') {
+          const arn = `arn:aws:secretsmanager:us-east-1:000000000000:secret:${ref[2]}-for-${fn}`;
+          secretsManager.set(arn, SIGNING_KEY);
+          secretArns.set(arn, { fn, secret: ref[2]! });
+          resolved[key] = arn;
+        }
       }
-      return { ...TEST_APP_ENV, AWS_REGION: 'us-east-1', ...resolved, AWS_ENDPOINT_URL_DYNAMODB: proxy.url };
+      // No JWT_SECRET: a function that needs the signing key must read it from its secret, as on AWS.
+      const { JWT_SECRET: _plainKey, ...appEnv } = TEST_APP_ENV;
+      return { ...appEnv, AWS_REGION: 'us-east-1', ...resolved, AWS_ENDPOINT_URL_DYNAMODB: proxy.url };
     };
   }, 120_000);
 
   afterAll(async () => {
     for (const s of servers) await new Promise<void>((resolve) => s.close(() => resolve()));
     await dynamo?.stop();
+    await secretsManager?.stop();
+    if (endpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+    else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = endpointBefore;
   });
 
-  it('grants each function exactly the tables and queue access its code uses', async () => {
+  it('grants each function exactly the tables, queue access and secrets its code uses', async () => {
     const routes = apiRoutes(tf);
     const handlers = new Map<string, ReturnType<typeof createHttpFunction>['handler']>();
     const handlerFor = async (fn: string) => {
@@ -217,8 +242,13 @@ describe('IAM policies against what each function really touches', () => {
     const senders = [...new Set(sent.map((url) => url.split('/').pop()!))].sort();
     expect(senders).toEqual([orderPlacer]);
 
+    /** The secrets (Terraform names) a function really read. */
+    const secretsRead = (fn: string) => [...secretArns].filter(([arn, of]) => of.fn === fn && secretsManager.reads(arn) > 0).map(([, of]) => of.secret).sort();
+    expect(functions.filter((fn) => secretsRead(fn).length > 0).length, 'some function reads a secret').toBeGreaterThan(0);
+
     for (const fn of functions) {
       const policy = policyOf(tf, fn);
+      expect(grantedSecrets(policy), `secrets granted to ${fn} vs secrets its code read`).toEqual(secretsRead(fn));
       const used = [...touched.get(fn)!].map((physical) => tableAddress.get(physical) ?? `unknown table ${physical}`).sort();
       expect(used.length, `${fn} touched no table`).toBeGreaterThan(0);
       expect(grantedTables(policy), `tables granted to ${fn} vs tables its code touched`).toEqual(used);

@@ -29,6 +29,9 @@ describe.skipIf(!terraform || !motoBin)('deploy --target aws against moto_server
     expect(deploys[0]!.stderr).toMatch(/terraform apply \d+\/\d+: created aws_/);
     expect(deploys[0]!.stdout).toMatch(/traditional is up: http:\/\/acshop-ac-[a-z0-9]+-alb/);
     expect(deploys[1]!.stdout).toMatch(/serverless is up: https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com/);
+    // No certificateArn: deploy says the ALB is HTTP-only; the HTTPS API gets no such warning.
+    expect(deploys[0]!.stderr).toMatch(/HTTP-only \(no traditional\.certificateArn\): fit for benchmarking/);
+    expect(deploys[1]!.stderr).not.toMatch(/HTTP-only/);
 
     const status = await runCli(['status', '--json'], { cwd });
     expect(status.code).toBe(0);

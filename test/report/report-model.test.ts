@@ -181,8 +181,14 @@ describe('provenance', () => {
   });
 
   it('an AWS run without metrics is labelled modelled where it is, and claims no CloudWatch reading', () => {
-    const onAws = (r: BenchResult): BenchResult => ({ ...r, target: { ...r.target, kind: 'aws', region: 'us-east-1' }, scalingTimeline: { source: 'none', note: 'CloudWatch metrics are not read by bench', datapoints: [] } });
-    const aws = buildReport({ ...inputs, results: { traditional: { ...inputs.results.traditional, result: onAws(trad) }, serverless: { ...inputs.results.serverless, result: onAws(sls) } } });
+    const onAws = (r: BenchResult, url: string): BenchResult => ({ ...r, target: { ...r.target, kind: 'aws', url, region: 'us-east-1' }, scalingTimeline: { source: 'none', note: 'CloudWatch metrics are not read by bench', datapoints: [] } });
+    const alb = 'http://acshop-ac-1-alb-1.us-east-1.elb.amazonaws.com';
+    const aws = buildReport({
+      ...inputs,
+      results: { traditional: { ...inputs.results.traditional, result: onAws(trad, alb) }, serverless: { ...inputs.results.serverless, result: onAws(sls, 'https://a1b2c3.execute-api.us-east-1.amazonaws.com') } },
+    });
+    // The ALB without a certificate served plain HTTP: the report says so; the HTTPS API gets no such line.
+    expect(aws.provenance.warnings.filter((w) => w.includes('HTTP-only'))).toEqual([`traditional: ${alb} is HTTP-only (no traditional.certificateArn): fit for benchmarking, not for real users' passwords and tokens`]);
     expect(aws.provenance.label).not.toMatch(/from CloudWatch/);
     expect(aws.provenance.label).toMatch(/no CloudWatch metrics were read.*modelled usage/);
     const cost = aws.verdict.criteria.find((c) => c.id === 'cost')!;

@@ -1,8 +1,12 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { App, Testing } from 'cdktf';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TraditionalStack } from '../../stacks/traditional.js';
 import { loadStackConfig } from '../../src/config/load-config.js';
 import { UserError } from '../../src/errors.js';
-import { isBurstable, lambdaRuntimeProblem, postgresVersionProblem, StackConfigSchema } from '../../src/config/stack-config.js';
-import { resource, synthJson, type TerraformJson } from '../support/synth.js';
+import { isBurstable, lambdaRuntimeProblem, MODELS, plainHttpWarning, postgresVersionProblem, StackConfigSchema } from '../../src/config/stack-config.js';
+import { resource, synthJson, testConfig, type TerraformJson } from '../support/synth.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** What AWS accepts today (issue 13): runtimes, engine versions, credit mode, and instances that boot on their own. */
 
@@ -101,5 +105,149 @@ describe('serverless stack: the Lambda runtime', () => {
     const runtimes = Object.values(json.resource.aws_lambda_function ?? {}).map((f) => f.runtime);
     expect(runtimes.length).toBeGreaterThanOrEqual(6);
     expect(new Set(runtimes)).toEqual(new Set(['nodejs22.x']));
+  });
+});
+
+const ref = (type: string, name: string, attr: string) => `\${${type}.${name}.${attr}}`;
+const TOPIC = ref('aws_sns_topic', 'alarms', 'arn');
+const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0b5c6d1e-2f3a-4b5c-9d8e-7f6a5b4c3d2e';
+
+describe('config: refused or derived before anything is created', () => {
+  it('refuses natGateways: 0 with the field and why', () => {
+    expect(configError({ traditional: { natGateways: 0 } })).toBe(
+      'traditional.natGateways: must be 1 or 2: with 0 the private app instances could not reach dnf, the RDS CA bundle, S3 or Secrets Manager at boot (the stack has no VPC endpoints)',
+    );
+    expect(configError({ traditional: { natGateways: 2 } })).toBeUndefined();
+  });
+
+  it('takes only an ACM certificate of the stack region', () => {
+    expect(configError({ traditional: { certificateArn: CERTIFICATE } })).toBeUndefined();
+    expect(configError({ region: 'eu-west-1', traditional: { certificateArn: CERTIFICATE } })).toBe(
+      'traditional.certificateArn: is in us-east-1 but the stack deploys to eu-west-1: an ALB takes only an ACM certificate of its own region',
+    );
+    expect(configError({ traditional: { certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' } })).toMatch(/^traditional\.certificateArn: is not an ACM certificate ARN/);
+    expect(configError({ alarmEmail: 'ops-at-example' })).toBe('alarmEmail: is not an email address');
+  });
+
+  it('derives the health-check grace period from the modelled boot plus the checks a new target must pass', () => {
+    // stack.instanceBootSeconds (150 s) + healthyThreshold (2) x healthCheckIntervalSeconds (15 s).
+    expect(StackConfigSchema.parse({}).traditional.healthCheckGracePeriodSeconds).toBe(180);
+    expect(StackConfigSchema.parse({ traditional: { healthyThreshold: 3, healthCheckIntervalSeconds: 30 } }).traditional.healthCheckGracePeriodSeconds).toBe(240);
+    expect(StackConfigSchema.parse({ traditional: { healthCheckGracePeriodSeconds: 400 } }).traditional.healthCheckGracePeriodSeconds).toBe(400);
+  });
+
+  it('warns about an HTTP-only front door on AWS only', () => {
+    expect(plainHttpWarning('aws', 'http://acshop-ac-1-alb-1.us-east-1.elb.amazonaws.com')).toBe(
+      "http://acshop-ac-1-alb-1.us-east-1.elb.amazonaws.com is HTTP-only (no traditional.certificateArn): fit for benchmarking, not for real users' passwords and tokens",
+    );
+    expect(plainHttpWarning('aws', 'https://acshop-ac-1-alb-1.us-east-1.elb.amazonaws.com')).toBeUndefined();
+    expect(plainHttpWarning('local', 'http://127.0.0.1:8080')).toBeUndefined();
+  });
+});
+
+describe('alarms notify someone', () => {
+  const stacks = {} as Record<(typeof MODELS)[number], TerraformJson>;
+  beforeAll(async () => {
+    for (const model of MODELS) stacks[model] = (await synthJson(model)).json;
+  });
+
+  for (const model of MODELS) {
+    it(`${model}: every alarm notifies the alarm topic when it fires and when it recovers`, () => {
+      const alarms = Object.entries(stacks[model].resource.aws_cloudwatch_metric_alarm ?? {});
+      expect(alarms.length).toBeGreaterThanOrEqual(3);
+      for (const [name, alarm] of alarms) {
+        expect(alarm.alarm_actions, name).toEqual([TOPIC]);
+        expect(alarm.ok_actions, name).toEqual([TOPIC]);
+      }
+      // No KMS key: CloudWatch cannot publish to a topic on the AWS managed key (alias/aws/sns).
+      expect(resource(stacks[model], 'aws_sns_topic', 'alarms')).not.toHaveProperty('kms_master_key_id');
+      expect(stacks[model].resource.aws_sns_topic_subscription).toBeUndefined();
+      expect(stacks[model].output?.alarm_topic_arn).toEqual({ value: TOPIC });
+    });
+  }
+
+  it('emails the alarms to alarmEmail when the config names one', async () => {
+    const { json } = await synthJson('serverless', { alarmEmail: 'ops@example.com' });
+    expect(resource(json, 'aws_sns_topic_subscription', 'alarms_email')).toMatchObject({ topic_arn: TOPIC, protocol: 'email', endpoint: 'ops@example.com' });
+  });
+
+  it('an alarm added to a stack later notifies the topic too, keeping its own actions', () => {
+    const stack = new TraditionalStack(new App({ outdir: tempDir('archcompare-aspect-') }), 'traditional', testConfig());
+    new CloudwatchMetricAlarm(stack, 'added_later', {
+      alarmName: 'added-later',
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      statistic: 'Average',
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 90,
+      comparisonOperator: 'GreaterThanThreshold',
+      alarmActions: ['arn:aws:automate:us-east-1:ec2:reboot'],
+    });
+    const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    expect(resource(json, 'aws_cloudwatch_metric_alarm', 'added_later')).toMatchObject({ alarm_actions: ['arn:aws:automate:us-east-1:ec2:reboot', TOPIC], ok_actions: [TOPIC] });
+  });
+});
+
+describe('traditional stack: scaling visible, boots given time, HTTPS when there is a certificate', () => {
+  let json: TerraformJson;
+  beforeAll(async () => {
+    ({ json } = await synthJson('traditional'));
+  });
+
+  it('publishes the group metric the asg_at_max alarm watches, every minute, and does not read its absence as OK', () => {
+    const asg = resource(json, 'aws_autoscaling_group', 'app');
+    const alarm = resource(json, 'aws_cloudwatch_metric_alarm', 'asg_at_max');
+    expect(asg.metrics_granularity).toBe('1Minute');
+    expect(asg.enabled_metrics).toContain(alarm.metric_name);
+    expect(alarm).toMatchObject({ namespace: 'AWS/AutoScaling', dimensions: { AutoScalingGroupName: ref('aws_autoscaling_group', 'app', 'name') }, treat_missing_data: 'missing' });
+  });
+
+  it('gives a booting instance the derived grace period, apart from the metrics warm-up', () => {
+    const asg = resource(json, 'aws_autoscaling_group', 'app');
+    expect(asg).toMatchObject({ health_check_grace_period: 180, default_instance_warmup: 120 });
+  });
+
+  it('without a certificate: HTTP forwarded to the app, port 80 only, an http:// URL', () => {
+    expect(Object.keys(json.resource.aws_lb_listener ?? {})).toEqual(['http']);
+    expect(resource(json, 'aws_lb_listener', 'http').default_action).toEqual([{ type: 'forward', target_group_arn: ref('aws_lb_target_group', 'app', 'arn') }]);
+    const ingress = Object.values(json.resource.aws_security_group_rule ?? {}).filter((r) => r.type === 'ingress' && r.security_group_id === ref('aws_security_group', 'alb', 'id'));
+    expect(ingress.map((r) => r.from_port)).toEqual([80]);
+    expect(json.output?.url).toEqual({ value: `http://${ref('aws_lb', 'main', 'dns_name')}` });
+  });
+
+  it('with a certificate: HTTPS on 443 with the recommended TLS policy, HTTP redirected with a 301, an https:// URL', async () => {
+    const { json: tls } = await synthJson('traditional', { traditional: { certificateArn: CERTIFICATE } });
+    expect(resource(tls, 'aws_lb_listener', 'https')).toMatchObject({
+      port: 443,
+      protocol: 'HTTPS',
+      certificate_arn: CERTIFICATE,
+      ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      default_action: [{ type: 'forward', target_group_arn: ref('aws_lb_target_group', 'app', 'arn') }],
+    });
+    expect(resource(tls, 'aws_lb_listener', 'http')).toMatchObject({
+      port: 80,
+      protocol: 'HTTP',
+      default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }],
+    });
+    const ingress = Object.values(tls.resource.aws_security_group_rule ?? {}).filter((r) => r.type === 'ingress' && r.security_group_id === ref('aws_security_group', 'alb', 'id'));
+    expect(ingress.map((r) => r.from_port).sort()).toEqual([443, 80]);
+    expect(tls.output?.url).toEqual({ value: `https://${ref('aws_lb', 'main', 'dns_name')}` });
+  });
+});
+
+describe('serverless stack: secrets only where the code reads them', () => {
+  it('gives the orders consumer and the catalog neither the signing key nor its ARN', async () => {
+    const { json } = await synthJson('serverless');
+    const readsSecrets = (fn: string) =>
+      (JSON.parse(String(resource(json, 'aws_iam_role_policy', `${fn}_access`).policy)) as { Statement: Array<{ Action: string[] }> }).Statement.some((s) => s.Action.some((a) => a.startsWith('secretsmanager:')));
+    for (const fn of ['orders_consumer', 'catalog']) {
+      expect(readsSecrets(fn), fn).toBe(false);
+      expect(resource(json, 'aws_lambda_function', fn).environment.variables, fn).not.toHaveProperty('JWT_SECRET_ARN');
+    }
+    for (const fn of ['users', 'cart', 'orders', 'payments']) {
+      expect(readsSecrets(fn), fn).toBe(true);
+      expect(resource(json, 'aws_lambda_function', fn).environment.variables.JWT_SECRET_ARN, fn).toBe(ref('aws_secretsmanager_secret', 'jwt', 'arn'));
+    }
   });
 });

@@ -34,3 +34,12 @@ export class JwtTokenService implements TokenService {
     }
   }
 }
+
+/**
+ * A function that takes no tokens (its description names no signing key): it issues none and accepts
+ * none, so it never reads the secret. Only routes without auth reach it.
+ */
+export const noTokens: TokenService = {
+  issue: () => Promise.reject(new Error('this function holds no signing key (its system description names no jwt secret)')),
+  verify: async () => undefined,
+};

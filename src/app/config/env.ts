@@ -71,8 +71,8 @@ export type ServerEnv = z.output<typeof ServerEnvSchema>;
 
 const tableName = z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { message: 'must be a DynamoDB table name' }).optional());
 
-export const LambdaEnvSchema = withSecret(
-  CommonEnvSchema.extend({
+/** Lambda functions differ in what they need: the signing key only where the description names it (parseLambdaEnv checks). */
+export const LambdaEnvSchema = CommonEnvSchema.extend({
     ...(Object.fromEntries(TABLE_VARIABLES.map((v) => [v, tableName])) as Record<TableVariable, typeof tableName>),
     ORDERS_QUEUE_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'must be an SQS queue URL' }).optional()),
     /**
@@ -83,8 +83,7 @@ export const LambdaEnvSchema = withSecret(
     DYNAMODB_TRANSACTIONS: z.preprocess(emptyAsUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
     /** Seconds an execution environment reuses its catalog read for text search (0: read on every search). */
     SEARCH_SNAPSHOT_SECONDS: int(0, 3600).default(60),
-  }),
-);
+});
 export type LambdaEnv = z.output<typeof LambdaEnvSchema>;
 
 function parse<T extends z.ZodType>(schema: T, env: Env, runtime: string): z.output<T> {
@@ -95,9 +94,12 @@ function parse<T extends z.ZodType>(schema: T, env: Env, runtime: string): z.out
 
 export const parseServerEnv = (env: Env = process.env): ServerEnv => parse(ServerEnvSchema, env, 'server');
 
-/** The Lambda environment, requiring the table variables of exactly the tables this function touches. */
-export function parseLambdaEnv(tables: readonly TableVariable[], env: Env = process.env): LambdaEnv {
-  const parsed = parse(LambdaEnvSchema, env, 'lambda');
+/**
+ * The Lambda environment, requiring the table variables of exactly the tables this function touches,
+ * and the signing key (JWT_SECRET or JWT_SECRET_ARN) only for a function that issues or verifies tokens.
+ */
+export function parseLambdaEnv(tables: readonly TableVariable[], env: Env = process.env, needs: { jwtSecret: boolean } = { jwtSecret: true }): LambdaEnv {
+  const parsed = parse(needs.jwtSecret ? withSecret(LambdaEnvSchema) : LambdaEnvSchema, env, 'lambda');
   const missing = tables.find((t) => !parsed[t]);
   if (missing) throw zodUserError(new z.ZodError([{ code: 'custom', path: [missing], message: 'is required for this function', input: undefined }]), 'lambda environment', `set ${missing} to the name of its DynamoDB table`);
   return parsed;

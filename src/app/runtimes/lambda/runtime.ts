@@ -4,7 +4,7 @@ import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import * as z from 'zod';
 import { lambdaFunction, tableVariable, type Domain, type LambdaFunctionId } from '../../../architecture/system.js';
 import { createDocumentClient, createDynamoStore, type DynamoStore } from '../../adapters/dynamodb/store.js';
-import { JwtTokenService } from '../../adapters/jwt-tokens.js';
+import { JwtTokenService, noTokens } from '../../adapters/jwt-tokens.js';
 import { resolveJwtSecret } from '../../adapters/jwt-secret.js';
 import { LocalPaymentProvider } from '../../adapters/local-payment-provider.js';
 import { noOrderEvents, SqsOrderEvents } from '../../adapters/order-events.js';
@@ -28,6 +28,8 @@ function dynamoStoreFor(fn: LambdaFunctionId, env: LambdaEnv, rawEnv: Env): Dyna
 }
 
 const tableVariablesOf = (fn: LambdaFunctionId) => lambdaFunction(fn).tables.map(tableVariable);
+/** Only a function whose description names the signing key reads it (its role may read nothing else). */
+const readsJwtSecret = (fn: LambdaFunctionId) => lambdaFunction(fn).secrets.includes('jwt');
 
 export interface LambdaRuntime<H> {
   handler: H;
@@ -58,13 +60,13 @@ function withoutBodyOnGet(event: LambdaEvent): LambdaEvent {
 export function createHttpFunction(fn: Domain, rawEnv: Env = process.env, startedAt = 0): LambdaRuntime<HttpHandler> {
   const environment = new RuntimeEnvironment('lambda', fn, startedAt);
   const init = quietly((async () => {
-    const env = parseLambdaEnv(tableVariablesOf(fn), rawEnv);
+    const env = parseLambdaEnv(tableVariablesOf(fn), rawEnv, { jwtSecret: readsJwtSecret(fn) });
     const store = dynamoStoreFor(fn, env, rawEnv);
     const provider = new LocalPaymentProvider(env.PAYMENT_DECLINE_RATE, env.PAYMENT_LATENCY_MS);
     // Only a function allowed to send builds an SQS client (it costs its init a few milliseconds).
     const events = lambdaFunction(fn).queues.orders === 'send' && env.ORDERS_QUEUE_URL ? new SqsOrderEvents(new SQSClient(env.AWS_REGION ? { region: env.AWS_REGION } : {}), env.ORDERS_QUEUE_URL) : noOrderEvents;
     const services = composeServices(store, {
-      tokens: new JwtTokenService(await resolveJwtSecret(env), env.JWT_TTL_SECONDS),
+      tokens: readsJwtSecret(fn) ? new JwtTokenService(await resolveJwtSecret(env), env.JWT_TTL_SECONDS) : noTokens,
       hasher: new ScryptPasswordHasher(env.PASSWORD_SCRYPT_LOG2N),
       provider,
       events,
@@ -102,7 +104,7 @@ const OrderPlacedMessageSchema = z.object({ type: z.literal('order-placed'), ord
 export function createOrdersConsumer(rawEnv: Env = process.env, startedAt = 0): LambdaRuntime<(event: SqsEvent) => Promise<SqsBatchResponse>> {
   const environment = new RuntimeEnvironment('lambda', 'orders-consumer', startedAt);
   const init = quietly((async () => {
-    const env = parseLambdaEnv(tableVariablesOf('orders-consumer'), rawEnv);
+    const env = parseLambdaEnv(tableVariablesOf('orders-consumer'), rawEnv, { jwtSecret: readsJwtSecret('orders-consumer') });
     const store = dynamoStoreFor('orders-consumer', env, rawEnv);
     environment.markReady();
     return { store, fulfilment: new FulfilmentService(store.orders!, systemClock), provider: new LocalPaymentProvider(0, 0) };
