@@ -83,8 +83,19 @@ export const LambdaEnvSchema = withSecret(
     DYNAMODB_TRANSACTIONS: z.preprocess(emptyAsUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
     /** Seconds an execution environment reuses its catalog read for text search (0: read on every search). */
     SEARCH_SNAPSHOT_SECONDS: int(0, 3600).default(60),
+    /**
+     * The orders queue's redelivery interval (its visibility timeout; the stack sets it): the shipment
+     * sweeper ships paid orders unchanged for longer, whose message is lost or gave up before the payment.
+     */
+    FULFILMENT_RETRY_MS: int(10, 12 * 3_600_000).default(60_000),
   }),
 );
+
+/**
+ * Variables holding an AWS delay in milliseconds (a queue's redelivery interval): the local target
+ * divides them by --time-scale, as it does its own modelled delays, so the app keeps pace with them.
+ */
+export const TIME_SCALED_VARIABLES = ['FULFILMENT_RETRY_MS'] as const;
 export type LambdaEnv = z.output<typeof LambdaEnvSchema>;
 
 function parse<T extends z.ZodType>(schema: T, env: Env, runtime: string): z.output<T> {
