@@ -124,6 +124,7 @@ describe('serverless model deployed locally', () => {
     const schedules = (await localStatus(d.rec)).snapshot!.schedules as Array<{ fn: string; runs: number; failures: number }>;
     expect(schedules).toEqual([expect.objectContaining({ fn: 'shipment-sweeper', failures: 0 })]);
     expect(schedules[0]!.runs).toBeGreaterThanOrEqual(2);
+    expect(formatLocalStatus(await localStatus(d.rec)).join('\n')).toMatch(/schedule \S+-shipment-sweeper: shipment-sweeper rate\(1 minute\), \d+ run\(s\)/);
   });
 
   it('writes Lambda, API Gateway and DynamoDB metrics in CloudWatch shape', async () => {
