@@ -2,6 +2,8 @@ import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api/index.
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration/index.js';
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route/index.js';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage/index.js';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
@@ -22,6 +24,7 @@ import {
   QUEUE_CONSUMERS,
   QUEUES,
   SECRETS,
+  SCHEDULED_FUNCTIONS,
   TABLES,
   tableVariable,
   terraformName,
@@ -33,6 +36,8 @@ import {
   type SecretName,
   type TableName,
 } from '../src/architecture/system.js';
+import { rateExpression, rateSeconds } from '../src/architecture/schedule.js';
+import { tableKeySchema } from '../src/app/adapters/dynamodb/tables.js';
 import { artifactPaths, LAMBDA_HANDLER } from '../src/build/artifacts.js';
 import type { ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson } from './common.js';
@@ -57,11 +62,12 @@ const QUEUE_ACTIONS: Record<QueueAccess, string[]> = {
 
 /**
  * Serverless: API Gateway HTTP API in front of one Lambda per domain, DynamoDB tables on
- * demand, an SQS orders queue with a DLQ drained by a consumer function, and S3 for static
- * assets. Functions, routes and the tables, queue and secrets each function's role names all
- * come from the system description (src/architecture/system.ts). Resources are created directly
- * on the stack, grouped by concern in functions, as in the traditional stack. No Cognito user
- * pool: the app issues and verifies its own JWTs on both models, so a pool would be billed and unused.
+ * demand, an SQS orders queue with a DLQ drained by a consumer function, a scheduled shipment
+ * sweeper (the outbox for lost queue messages), and S3 for static assets. Functions, routes and
+ * the tables, queue and secrets each function's role names all come from the system description
+ * (src/architecture/system.ts). Resources are created directly on the stack, grouped by concern in
+ * functions, as in the traditional stack. No Cognito user pool: the app issues and verifies its own
+ * JWTs on both models, so a pool would be billed and unused.
  */
 export class ServerlessStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: ResolvedStackConfig) {
@@ -75,6 +81,7 @@ export class ServerlessStack extends TerraformStack {
     const api = addApi(this, config);
     const functions = addFunctions(this, config, { tables, queues, secrets });
     addQueueTriggers(this, queues, functions);
+    addSchedules(this, config, functions);
     addRoutes(this, config, api, functions);
     addAlarms(this, config, api, queues.orders.deadLetters, functions);
 
@@ -110,20 +117,17 @@ function addTables(stack: Stack, config: ResolvedStackConfig): Tables {
 }
 
 function addTable(stack: Stack, config: ResolvedStackConfig, name: TableName): DynamodbTable {
-  // Generic pk/sk + one overloaded GSI: every access pattern of the domain fits (see the app's table design).
+  // Generic pk/sk + one overloaded GSI (orders: + the sparse awaiting-shipment index): every access
+  // pattern of the domain fits (the app's table design, src/app/adapters/dynamodb/tables.ts).
+  const keys = tableKeySchema(name);
   return atAddress(new DynamodbTable(stack, `table_${name}`, {
     name: `${namePrefix(config)}-${name}`,
     billingMode: 'PAY_PER_REQUEST',
-    hashKey: 'pk',
-    rangeKey: 'sk',
-    attribute: [
-      { name: 'pk', type: 'S' },
-      { name: 'sk', type: 'S' },
-      { name: 'gsi1pk', type: 'S' },
-      { name: 'gsi1sk', type: 'S' },
-    ],
-    globalSecondaryIndex: [{ name: 'gsi1', hashKey: 'gsi1pk', rangeKey: 'gsi1sk', projectionType: 'ALL' }],
-    ttl: { attributeName: 'ttl', enabled: true },
+    hashKey: keys.hashKey,
+    rangeKey: keys.rangeKey,
+    attribute: keys.attributes.map((attribute) => ({ name: attribute, type: 'S' })),
+    globalSecondaryIndex: keys.indexes.map((i) => ({ name: i.name, hashKey: i.hashKey, rangeKey: i.rangeKey, projectionType: i.projection })),
+    ttl: { attributeName: keys.ttlAttribute, enabled: true },
     // No server_side_encryption block: the table stays encrypted at rest with the AWS owned key, at no
     // charge; `enabled: true` would switch to the AWS managed KMS key and bill KMS requests
     // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_SSESpecification.html).
@@ -213,6 +217,8 @@ function addFunctions(stack: Stack, config: ResolvedStackConfig, deps: { tables:
   const shared = {
     NODE_OPTIONS: '--enable-source-maps',
     ORDERS_QUEUE_URL: deps.queues.orders.queue.url,
+    // The queue redelivers an unshipped order after this long; the shipment sweeper ships what it no longer will.
+    FULFILMENT_RETRY_MS: String(deps.queues.orders.queue.visibilityTimeoutSecondsInput! * 1000),
     ...Object.fromEntries(TABLES.map((t) => [tableVariable(t), deps.tables[t].name])),
   };
   const functions = {} as Functions;
@@ -267,6 +273,43 @@ function addQueueTriggers(stack: Stack, queues: Queues, functions: Functions): v
       batchSize: 10,
       functionResponseTypes: ['ReportBatchItemFailures'],
     }), tf);
+  }
+}
+
+/**
+ * Each scheduled function's EventBridge rule (rate from the system description), its target, and
+ * EventBridge's permission to invoke it; at aws_cloudwatch_event_rule/target.<terraform name>.
+ * A scheduled rule, not EventBridge Scheduler, though AWS now calls scheduled rules "legacy" and
+ * recommends Scheduler (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html):
+ * Scheduler's gains (time zones, one-time and millions of schedules, flexible windows, retries with a
+ * DLQ) do nothing for one fixed-rate sweep that the next run repeats anyway, while it adds an
+ * execution role to assume and bills invocations past its free tier
+ * (https://aws.amazon.com/eventbridge/pricing/); the rule needs only the function's resource policy
+ * and its events are free. Scheduled rules remain supported: moving is these three resources.
+ */
+function addSchedules(stack: Stack, config: ResolvedStackConfig, functions: Functions): void {
+  for (const fn of SCHEDULED_FUNCTIONS) {
+    const tf = terraformName(fn.id);
+    const lambda = functions[fn.id];
+    const rule = atAddress(new CloudwatchEventRule(stack, `${tf}_schedule`, {
+      name: `${namePrefix(config)}-${fn.id}`,
+      description: `Runs ${fn.id} ${rateExpression(fn.rate)}`,
+      scheduleExpression: rateExpression(fn.rate),
+    }), tf);
+    atAddress(new CloudwatchEventTarget(stack, `${tf}_schedule_target`, {
+      rule: rule.name,
+      arn: lambda.arn,
+      // A run older than one period is worth nothing: the next run sweeps the same backlog. EventBridge's
+      // minimum event age is 60 s (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html).
+      retryPolicy: { maximumEventAgeInSeconds: Math.max(60, rateSeconds(fn.rate)), maximumRetryAttempts: 2 },
+    }), tf);
+    new LambdaPermission(stack, `${tf}_from_schedule`, {
+      statementId: 'AllowEventBridgeScheduleInvoke',
+      action: 'lambda:InvokeFunction',
+      functionName: lambda.functionName,
+      principal: 'events.amazonaws.com',
+      sourceArn: rule.arn,
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The system both architectures run, described once: the shop's domains, the data they keep, the
- * orders queue, and which Lambda function (serverless) or process (traditional) serves which routes
- * and touches which tables. The stacks and their IAM policies, the Lambda runtime, the build, the
+ * orders queue, and which Lambda function (serverless) or process (traditional) serves which routes,
+ * consumes which queue or runs on which schedule, and touches which tables. The stacks and their IAM policies, the Lambda runtime, the build, the
  * local topology and the cost model read this; nothing else lists functions, routes or tables.
  * Pure data and pure helpers: no I/O, no cdktf.
  */
@@ -37,7 +37,17 @@ export type Domain = (typeof DOMAINS)[number];
 /** An API Gateway HTTP API route key: `GET /products/{id}`, `ANY /users/{proxy+}`. */
 export type RouteKey = `${'ANY' | 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /${string}`;
 
-export type LambdaFunctionId = Domain | 'orders-consumer';
+export type LambdaFunctionId = Domain | 'orders-consumer' | 'shipment-sweeper';
+
+/**
+ * How often a scheduled function runs: an EventBridge rate expression's value and unit. EventBridge
+ * schedules to the minute at best ("the minimum precision for schedules is 1 minute"):
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+ */
+export interface ScheduleRate {
+  every: number;
+  unit: 'minute' | 'hour' | 'day';
+}
 
 interface FunctionAccess {
   /** The tables the function's code reads or writes: its IAM role names exactly these. */
@@ -60,7 +70,13 @@ export interface QueueConsumerDescription extends FunctionAccess {
   /** The queue whose event source mapping invokes it. */
   source: QueueName;
 }
-export type LambdaFunctionDescription = HttpFunctionDescription | QueueConsumerDescription;
+export interface ScheduledFunctionDescription extends FunctionAccess {
+  kind: 'scheduled';
+  id: 'shipment-sweeper';
+  /** The EventBridge scheduled rule that invokes it. */
+  rate: ScheduleRate;
+}
+export type LambdaFunctionDescription = HttpFunctionDescription | QueueConsumerDescription | ScheduledFunctionDescription;
 
 const lambdaEntry = (id: LambdaFunctionId) => `src/app/runtimes/lambda/${id}.ts`;
 
@@ -75,6 +91,10 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunctionDescription[] = [
   { kind: 'http', id: 'orders', routes: ['ANY /orders', 'ANY /orders/{proxy+}'], tables: ['orders', 'carts', 'products'], queues: { orders: 'send' }, secrets: ['jwt'], entry: lambdaEntry('orders') },
   { kind: 'http', id: 'payments', routes: ['ANY /payments', 'ANY /payments/{proxy+}'], tables: ['payments', 'orders'], queues: {}, secrets: ['jwt'], entry: lambdaEntry('payments') },
   { kind: 'queue-consumer', id: 'orders-consumer', source: 'orders', tables: ['orders'], queues: { orders: 'receive' }, secrets: [], entry: lambdaEntry('orders-consumer') },
+  // The outbox: ships paid orders whose queue message was lost (a failed send, a payment after the last
+  // redelivery), read from the orders table's sparse awaiting-shipment index. Every minute, the schedule's
+  // finest grain, as often as the queue redelivers (its visibility timeout is at least 30 s).
+  { kind: 'scheduled', id: 'shipment-sweeper', rate: { every: 1, unit: 'minute' }, tables: ['orders'], queues: {}, secrets: [], entry: lambdaEntry('shipment-sweeper') },
 ];
 
 /** The traditional model: one process serves every domain over PostgreSQL and fulfils orders in-process. */
@@ -90,9 +110,11 @@ export const SERVER_RUNTIME = {
 
 export const HTTP_FUNCTIONS: readonly HttpFunctionDescription[] = LAMBDA_FUNCTIONS.filter((f): f is HttpFunctionDescription => f.kind === 'http');
 export const QUEUE_CONSUMERS: readonly QueueConsumerDescription[] = LAMBDA_FUNCTIONS.filter((f): f is QueueConsumerDescription => f.kind === 'queue-consumer');
+export const SCHEDULED_FUNCTIONS: readonly ScheduledFunctionDescription[] = LAMBDA_FUNCTIONS.filter((f): f is ScheduledFunctionDescription => f.kind === 'scheduled');
 export const LAMBDA_FUNCTION_IDS: readonly LambdaFunctionId[] = LAMBDA_FUNCTIONS.map((f) => f.id);
 
 export function lambdaFunction(id: 'orders-consumer'): QueueConsumerDescription;
+export function lambdaFunction(id: 'shipment-sweeper'): ScheduledFunctionDescription;
 export function lambdaFunction(id: Domain): HttpFunctionDescription;
 export function lambdaFunction(id: LambdaFunctionId): LambdaFunctionDescription;
 export function lambdaFunction(id: LambdaFunctionId): LambdaFunctionDescription {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COST, costId, type CostParameterId, type CostParameterName, type CostValues } from '../architecture/modelled-parameters.js';
-import { DOMAINS, LAMBDA_FUNCTIONS, terraformName } from '../architecture/system.js';
+import { rateSeconds } from '../architecture/schedule.js';
+import { DOMAINS, LAMBDA_FUNCTIONS, terraformName, type LambdaFunctionDescription } from '../architecture/system.js';
 import type { PreparedStack } from './engine.js';
 import { block, num, referencedAddress, str, type TerraformResource } from '../architecture/terraform-document.js';
 import { BYTES_PER_GB, SECONDS_PER_MONTH } from './units.js';
@@ -58,6 +59,9 @@ export const MeasuredUsageSchema = z
 export type MeasuredUsage = z.infer<typeof MeasuredUsageSchema>;
 export type MeasuredUsageInput = z.input<typeof MeasuredUsageSchema>;
 
+/** Functions that run on a schedule: their invocations follow the clock, not the traffic. */
+const SCHEDULED: ReadonlySet<string> = new Set(LAMBDA_FUNCTIONS.filter((f) => f.kind === 'scheduled').map((f) => terraformName(f.id)));
+
 /** A bench run's raw totals over its measured window, before extrapolation. */
 export interface MeasuredWindow {
   source: string;
@@ -92,10 +96,11 @@ export function extrapolateToMonth(window: MeasuredWindow, options: { requestsPe
     requestsPerMonth: window.requests * factor,
     requestsPerMonthByRoute: Object.fromEntries(Object.entries(window.requestsByRoute ?? {}).map(([r, n]) => [r, n * factor])),
     lambda: Object.fromEntries(
-      Object.entries(window.lambda ?? {}).map(([fn, m]) => [
-        fn,
-        { invocationsPerMonth: m.invocations * factor, meanDurationMs: m.meanDurationMs, coldStartsPerMonth: m.coldStarts * factor, meanInitMs: m.meanInitMs, ...(m.logBytesPerInvocation !== undefined ? { logBytesPerInvocation: m.logBytesPerInvocation } : {}) },
-      ]),
+      Object.entries(window.lambda ?? {}).map(([fn, m]) => {
+        // A scheduled function runs as often in any month, whatever traffic the month is scaled to.
+        const f = SCHEDULED.has(fn) ? SECONDS_PER_MONTH / window.windowSeconds : factor;
+        return [fn, { invocationsPerMonth: m.invocations * f, meanDurationMs: m.meanDurationMs, coldStartsPerMonth: m.coldStarts * f, meanInitMs: m.meanInitMs, ...(m.logBytesPerInvocation !== undefined ? { logBytesPerInvocation: m.logBytesPerInvocation } : {}) }];
+      }),
     ),
     dynamoDb: Object.fromEntries(
       Object.entries(window.dynamoDb ?? {}).map(([t, m]) => [t, { readRequestUnitsPerRequest: perRequest(m.readRequestUnits), writeRequestUnitsPerRequest: perRequest(m.writeRequestUnits), ...(m.storageGb !== undefined ? { storageGb: m.storageGb } : {}) }]),
@@ -112,6 +117,9 @@ export function extrapolateToMonth(window: MeasuredWindow, options: { requestsPe
 
 /** Lambda's SQS poller's receives in a month, whether or not messages arrive. */
 export const sqsPollerRequestsPerMonth = (): number => COST.sqsPollerReceivesPerMinute * (SECONDS_PER_MONTH / 60);
+
+/** A scheduled function's runs in a month: one per period of its rate (the rate's own fact, not a modelled number). */
+export const scheduledInvocationsPerMonth = (f: LambdaFunctionDescription): number => (f.kind === 'scheduled' ? SECONDS_PER_MONTH / rateSeconds(f.rate) : 0);
 
 /** The cost parameters modelledUsage reads, by the part of the usage they fill (for provenance). */
 export const MODELLED_WORKLOAD_PARAMETERS = {
@@ -164,9 +172,10 @@ export function modelledUsage(requestsPerMonth: number): MeasuredUsage {
     kind: 'modelled',
     source: `modelled defaults (browse-heavy mix ${costId('requestMix')}, ${requestsPerMonth} requests/month)`,
     requestsPerMonth: r,
-    // An HTTP function is invoked by its share of the mix, the queue consumer once per placed order.
+    // An HTTP function is invoked by its share of the mix, the queue consumer once per placed order, a
+    // scheduled function once per period of its rate, whatever the traffic.
     lambda: Object.fromEntries(
-      LAMBDA_FUNCTIONS.map((f) => [terraformName(f.id), fn(terraformName(f.id), f.kind === 'http' ? r * (mix[f.id] ?? 0) : orderPlacements)]),
+      LAMBDA_FUNCTIONS.map((f) => [terraformName(f.id), fn(terraformName(f.id), f.kind === 'http' ? r * (mix[f.id] ?? 0) : f.kind === 'queue-consumer' ? orderPlacements : scheduledInvocationsPerMonth(f))]),
     ),
     dynamoDb: modelledTableUnits(placementsPerRequest),
     // Send + receive + delete per placed order, plus the poller's empty receives.
@@ -185,7 +194,7 @@ export function scaleMeasuredUsage(usage: MeasuredUsage, requestsPerMonth: numbe
     ...usage,
     requestsPerMonth,
     requestsPerMonthByRoute: Object.fromEntries(Object.entries(usage.requestsPerMonthByRoute).map(([k, v]) => [k, v * f])),
-    lambda: Object.fromEntries(Object.entries(usage.lambda).map(([k, v]) => [k, { ...v, invocationsPerMonth: v.invocationsPerMonth * f, coldStartsPerMonth: v.coldStartsPerMonth * f }])),
+    lambda: Object.fromEntries(Object.entries(usage.lambda).map(([k, v]) => [k, SCHEDULED.has(k) ? v : { ...v, invocationsPerMonth: v.invocationsPerMonth * f, coldStartsPerMonth: v.coldStartsPerMonth * f }])),
     // The instance level was measured at the original traffic: elsewhere the capacity model sizes the group.
     instances: undefined,
   };

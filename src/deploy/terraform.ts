@@ -111,6 +111,7 @@ const EMULATED_SERVICES = [
   'ec2',
   'elb',
   'elbv2',
+  'events',
   'iam',
   'kms',
   'lambda',

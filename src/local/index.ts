@@ -273,8 +273,11 @@ export async function localStatus(rec: LocalDeploymentRecordLike): Promise<Local
   };
 }
 
-/** Fault injection for tests and chaos runs (e.g. 'db-restart'), through the supervisor's control endpoint. */
-export async function injectLocalFault(rec: LocalDeploymentRecordLike, fault: 'db-restart'): Promise<unknown> {
+/** Faults a local deployment can be given: a database restart (traditional), the orders queue refusing sends until restored (serverless). */
+export type LocalFault = 'db-restart' | 'orders-queue-outage' | 'orders-queue-restored';
+
+/** Fault injection for tests and chaos runs, through the supervisor's control endpoint. */
+export async function injectLocalFault(rec: LocalDeploymentRecordLike, fault: LocalFault): Promise<unknown> {
   const st = await readSupervisorState(path.resolve(rec.stateDir));
   if (!st?.controlUrl || !st.controlToken) throw new UserError(`no running local ${rec.model} deployment`, `deploy it with \`archcompare deploy --model ${rec.model}\``);
   const res = await fetch(`${st.controlUrl}/faults/${fault}`, { method: 'POST', headers: { 'x-archcompare-control': st.controlToken } });

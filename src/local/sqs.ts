@@ -43,6 +43,8 @@ export class LocalQueue {
   private queues = new Map<string, Message[]>();
   private poller?: NodeJS.Timeout;
   private polling = false;
+  /** Fault injection: while set, every SendMessage fails as an unavailable service does (HTTP 503). */
+  refusingSends = false;
   readonly accountId = '000000000000';
 
   constructor(
@@ -109,6 +111,9 @@ export class LocalQueue {
     }
     const name = this.queueName(input.QueueUrl);
     if (!name) return fault('QueueDoesNotExist', 'The specified queue does not exist.');
+    if ((op === 'SendMessage' || op === 'SendMessageBatch') && this.refusingSends) {
+      return reply(503, { __type: 'com.amazonaws.sqs#ServiceUnavailable', message: 'injected fault: the orders queue refuses sends' });
+    }
     if (op === 'SendMessage') {
       const m = this.send(name, String(input.MessageBody ?? ''));
       return reply(200, { MessageId: m.id, MD5OfMessageBody: m.md5 });

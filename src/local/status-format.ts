@@ -1,4 +1,5 @@
 import type { LocalStatus } from './index.js';
+import type { ScheduleSnapshot } from './schedules.js';
 
 /** Human lines for `archcompare status` (pure: the command prints them as it likes). */
 export function formatLocalStatus(s: LocalStatus): string[] {
@@ -13,6 +14,7 @@ export function formatLocalStatus(s: LocalStatus): string[] {
     maxSize?: number;
     db?: { source: string; pid?: number; port: number; maxConnections: number; restarts: number };
     queues?: Record<string, { visible: number; inFlight: number }>;
+    schedules?: ScheduleSnapshot[];
   };
   if (s.instances) {
     lines.push(`  instances: ${s.instances.filter((i) => i.state === 'in-service').length} in service, desired ${s.desiredCapacity} (min ${snap.minSize}, max ${snap.maxSize})`);
@@ -35,6 +37,7 @@ export function formatLocalStatus(s: LocalStatus): string[] {
     const cold = Object.entries(s.coldStarts ?? {}).map(([fn, n]) => `${fn} ${n}`);
     lines.push(`  cold starts: ${cold.length ? cold.join(', ') : 'none yet'}`);
     for (const [q, d] of Object.entries(snap.queues ?? {})) lines.push(`  queue ${q}: ${d.visible} visible, ${d.inFlight} in flight`);
+    for (const r of snap.schedules ?? []) lines.push(`  schedule ${r.rule}: ${r.fn} ${r.expression}, ${r.runs} run(s)${r.failures ? `, ${r.failures} failed` : ''}`);
   }
   return lines;
 }

@@ -14,7 +14,9 @@ import { MetricsRecorder } from './metrics.js';
 import { PostgresServer } from './postgres.js';
 import { closeServer, freePort } from './processes.js';
 import { seedDynamo, seedPostgres } from './seed.js';
+import { LocalSchedules } from './schedules.js';
 import { LocalQueue } from './sqs.js';
+import { TIME_SCALED_VARIABLES } from '../app/config/env.js';
 import { SPEC_FILE, writeSupervisorState, type SupervisorSpec, type SupervisorState } from './state-file.js';
 import type { FunctionSpec, ServerlessTopology, TraditionalTopology } from './topology.js';
 
@@ -181,6 +183,8 @@ function functionEnv(fn: FunctionSpec, t: ServerlessTopology, dynamoEndpoint: st
       // Secrets Manager references become the local secret itself (below); other references are unknown locally.
     }
   }
+  // An AWS delay the app waits out (the queue's redelivery interval) keeps pace with the scaled schedules.
+  for (const k of TIME_SCALED_VARIABLES) if (env[k] !== undefined) env[k] = String(Math.max(10, Math.round(Number(env[k]) / spec.timeScale)));
   return {
     ...env,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -237,6 +241,18 @@ async function startServerless(t: ServerlessTopology): Promise<string> {
   await queue.start();
   stops.unshift(() => queue.stop());
   progress(`orders queue on ${queue.url()} (consumer batch ${queueSpec.batchSize}, DLQ after ${queueSpec.maxReceiveCount} receives)`);
+  faults['orders-queue-outage'] = async () => {
+    queue.refusingSends = true;
+    return { refusingSends: true };
+  };
+  faults['orders-queue-restored'] = async () => {
+    queue.refusingSends = false;
+    return { refusingSends: false };
+  };
+  const schedules = new LocalSchedules(t.schedules, { runtime: rt, timeScale: spec.timeScale, region: spec.region });
+  schedules.start();
+  stops.unshift(() => schedules.stop());
+  for (const s of t.schedules) progress(`scheduled rule ${s.ruleName}: ${s.fn} ${s.expression} (every ${realMs(s.everySeconds, spec.timeScale)} ms here)`);
   const api = new ApiGatewayFront(t, rt, { port: await port('apiGateway'), fidelity: f, metrics });
   await api.start();
   stops.unshift(() => api.stop());
@@ -249,6 +265,7 @@ async function startServerless(t: ServerlessTopology): Promise<string> {
     functions: functions.map((x) => ({ id: x.id, functionName: x.functionName, memoryMb: x.memoryMb, timeoutSeconds: x.timeoutSeconds, reservedConcurrency: x.reservedConcurrency })),
     dynamodb: { endpoint: dynamo.endpoint, pid: dynamo.pid },
     queues: { [t.queues.orders]: queue.depth(), [t.queues.ordersDlq]: queue.depth(t.queues.ordersDlq) },
+    schedules: schedules.snapshot(),
   });
   return api.url;
 }

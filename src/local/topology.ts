@@ -1,3 +1,5 @@
+import { tableKeySchema } from '../app/adapters/dynamodb/tables.js';
+import { parseRateExpression, rateSeconds } from '../architecture/schedule.js';
 import { API_ROUTES, LAMBDA_FUNCTION_IDS, lambdaFunctionIdOf, QUEUE_CONSUMERS, TABLES, terraformName, type LambdaFunctionId } from '../architecture/system.js';
 import { block, blocks, bool, literalString, num, referencedAddress, resourcesOfType, resourceValues, wholeReference, type TerraformDocument } from '../architecture/terraform-document.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
@@ -72,6 +74,15 @@ export interface RouteSpec {
   integrationTimeoutMs?: number;
 }
 
+/** An EventBridge scheduled rule and the function it targets (aws_cloudwatch_event_rule + _target). */
+export interface ScheduleSpec {
+  ruleName: string;
+  expression: string;
+  /** The rate's period in modelled seconds. */
+  everySeconds: number;
+  fn: LambdaFunctionId;
+}
+
 export interface ServerlessTopology {
   model: 'serverless';
   name: string;
@@ -82,6 +93,7 @@ export interface ServerlessTopology {
   routes: RouteSpec[];
   tables: TableSpec[];
   queues: { orders: string; ordersDlq: string; maxReceiveCount: number; consumerBatchSize: number; visibilityTimeoutSeconds: number };
+  schedules: ScheduleSpec[];
 }
 
 export type LocalTopology = TraditionalTopology | ServerlessTopology;
@@ -152,15 +164,41 @@ function tableSpec(logicalId: string, r: Record<string, unknown>, prefix: string
 
 /** The contract's tables, used when the stack lists none (e.g. a stack synthesized without data tier). */
 function contractTables(prefix: string): TableSpec[] {
-  return TABLES.map((t) => ({
-    logicalId: t,
-    name: `${prefix}-${t}`,
-    hashKey: 'pk',
-    rangeKey: 'sk',
-    attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ name, type: 'S' as const })),
-    globalSecondaryIndexes: [{ name: 'gsi1', hashKey: 'gsi1pk', rangeKey: 'gsi1sk', projectionType: 'ALL' }],
-    ttlAttribute: 'ttl',
-  }));
+  return TABLES.map((t) => {
+    const keys = tableKeySchema(t);
+    return {
+      logicalId: t,
+      name: `${prefix}-${t}`,
+      hashKey: keys.hashKey,
+      rangeKey: keys.rangeKey,
+      attributes: keys.attributes.map((name) => ({ name, type: 'S' as const })),
+      globalSecondaryIndexes: keys.indexes.map((i) => ({ name: i.name, hashKey: i.hashKey, rangeKey: i.rangeKey, projectionType: i.projection })),
+      ttlAttribute: keys.ttlAttribute,
+    };
+  });
+}
+
+/**
+ * Every scheduled rule of the stack with the function its target invokes: the local target runs the
+ * same schedule. Only rules whose target is one of our functions count; a stack without rules has
+ * no scheduled runs (the stack, not the system description, says what is deployed).
+ */
+export function scheduleSpecs(tf: TerraformDocument, prefix: string): ScheduleSpec[] {
+  const specs: ScheduleSpec[] = [];
+  for (const { values: target } of resourcesOfType(tf, 'aws_cloudwatch_event_target')) {
+    const ruleAddress = referencedAddress(target.rule);
+    const fnAddress = referencedAddress(target.arn);
+    if (!ruleAddress?.startsWith('aws_cloudwatch_event_rule.') || !fnAddress?.startsWith('aws_lambda_function.')) continue;
+    const fn = lambdaIdOf(fnAddress.slice('aws_lambda_function.'.length));
+    const ruleLogical = ruleAddress.slice('aws_cloudwatch_event_rule.'.length);
+    const rule = resourceValues(tf, 'aws_cloudwatch_event_rule', ruleLogical);
+    const expression = literalString(rule, 'schedule_expression');
+    if (!fn || !expression) continue;
+    const rate = parseRateExpression(expression);
+    if (!rate) throw new UserError(`aws_cloudwatch_event_rule.${ruleLogical}: the local target runs rate(...) schedules only, not '${expression}'`, 'use a rate expression such as rate(1 minute) in the stack');
+    specs.push({ ruleName: literalString(rule, 'name') ?? `${prefix}-${ruleLogical}`, expression, everySeconds: rateSeconds(rate), fn });
+  }
+  return specs;
 }
 
 /** The system description's routes, used when the stack lists none. */
@@ -247,6 +285,7 @@ export function serverlessTopology(tf: TerraformDocument, config: ResolvedStackC
       consumerBatchSize: num(esm, 'batch_size') ?? 10,
       visibilityTimeoutSeconds: num(queue, 'visibility_timeout_seconds') ?? 30,
     },
+    schedules: scheduleSpecs(tf, name),
   };
 }
 

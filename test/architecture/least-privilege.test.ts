@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../src/app/adapters/dynamodb/store.js';
 import { ROUTES } from '../../src/app/http/routes.js';
-import { createHttpFunction, createOrdersConsumer } from '../../src/app/runtimes/lambda/runtime.js';
+import { createHttpFunction, createOrdersConsumer, createShipmentSweeper } from '../../src/app/runtimes/lambda/runtime.js';
+import { scheduledEvent } from '../../src/local/schedules.js';
 import { seedCatalog } from '../../src/app/seed.js';
 import { startDynalite, type TestDynamo } from '../app/harness/dynamo.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../app/harness/secrets-manager.js';
@@ -231,6 +232,17 @@ describe('IAM policies against what each function really touches', () => {
     const message = { type: 'order-placed', orderId: order.id, userId: user.id, totalCents: order.totalCents };
     expect(await consumer.handler({ Records: [{ messageId: 'm-1', body: JSON.stringify(message) }] })).toEqual({ batchItemFailures: [] });
     expect((await call('GET', `/orders/${order.id}`, 200, { token })).order.status).toBe('shipped');
+
+    // Each scheduled rule's target, invoked with the event the rule sends: the shipment sweeper reads
+    // its backlog (empty now: the consumer shipped the order).
+    const targets = Object.values(tf.resource.aws_cloudwatch_event_target ?? {});
+    expect(targets).toHaveLength(1);
+    for (const target of targets) {
+      const fn = TOKEN.exec(String(target.arn))![2]!;
+      const rule = resource(tf, 'aws_cloudwatch_event_rule', TOKEN.exec(String(target.rule))![2]!);
+      invoked.add(fn);
+      expect(await createShipmentSweeper(await envOf(fn)).handler(scheduledEvent(String(rule.name), 'us-east-1', new Date()))).toEqual({ shipped: [] });
+    }
 
     // Every route of the app was driven, and every function of the stack ran.
     expect([...driven].sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());

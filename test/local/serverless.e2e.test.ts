@@ -1,6 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatLocalStatus } from '../../src/local/index.js';
+import { HTTP_FUNCTIONS } from '../../src/architecture/system.js';
+import { formatLocalStatus, injectLocalFault } from '../../src/local/index.js';
 import { runBench } from '../../src/bench/harness.js';
 import { parseProfile } from '../../src/bench/profiles.js';
 import { waitFor } from '../../src/local/processes.js';
@@ -57,9 +59,10 @@ describe('serverless model deployed locally', () => {
   });
 
   it('the bench harness counts exactly the cold starts the runtime started', async () => {
-    // Let every environment be reclaimed (10 modelled minutes idle = 10 s at time scale 60), so the run
-    // below must start new ones.
-    await waitFor(async () => (await localStatus(d.rec)).environments!.length === 0, 20_000, 'environments were never reclaimed');
+    // Let every environment of the API's functions be reclaimed (10 modelled minutes idle = 10 s at time
+    // scale 60), so the run below must start new ones. The scheduled sweeper's runs keep its own warm.
+    const http = new Set<string>(HTTP_FUNCTIONS.map((f) => f.id));
+    await waitFor(async () => (await localStatus(d.rec)).environments!.filter((e) => http.has(e.function)).length === 0, 20_000, 'environments were never reclaimed');
     // HTTP-invoked functions only: the queue consumer's cold starts never reach a client.
     const httpColdStarts = async () => Object.entries((await localStatus(d.rec)).coldStarts ?? {}).reduce((sum, [fn, n]) => (fn === 'orders-consumer' ? sum : sum + n), 0);
     let before = 0;
@@ -94,6 +97,35 @@ describe('serverless model deployed locally', () => {
     expect(status).toBe('shipped');
     const st = await localStatus(d.rec);
     expect(st.coldStarts!['orders-consumer']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ships a paid order whose queue send failed through the scheduled shipment sweeper, once', async () => {
+    // The stack's rule, time-scaled: rate(1 minute) is a run a second at time scale 60.
+    expect(d.progress.join('\n')).toMatch(/scheduled rule \S+-shipment-sweeper: shipment-sweeper rate\(1 minute\) \(every 1000 ms here\)/);
+    await injectLocalFault(d.rec, 'orders-queue-outage');
+    let placed: { token: string; orderId: string };
+    try {
+      placed = await shopJourney(d.url);
+    } finally {
+      await injectLocalFault(d.rec, 'orders-queue-restored');
+    }
+    const call = client(d.url);
+    let status = '';
+    for (let i = 0; i < 60 && status !== 'shipped'; i++) {
+      status = (await call('GET', `/orders/${placed.orderId}`, undefined, placed.token)).body.order.status;
+      if (status !== 'shipped') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe('shipped');
+    // No message ever reached the queue: the sweeper shipped it, and named it once in its log.
+    const sweeperLog = await readFile(path.join(d.local.logsDir, 'lambda-shipment-sweeper.log'), 'utf8');
+    expect(sweeperLog.split(placed.orderId).length - 1).toBe(1);
+    const orders = await readFile(path.join(d.local.logsDir, 'lambda-orders.log'), 'utf8');
+    expect(orders).toMatch(new RegExp(`could not enqueue order-placed for ${placed.orderId}`));
+    // A run that fails (a timeout on a loaded machine) is made good by the next one, as on AWS.
+    const schedules = (await localStatus(d.rec)).snapshot!.schedules as Array<{ fn: string; runs: number; failures: number }>;
+    expect(schedules).toEqual([expect.objectContaining({ fn: 'shipment-sweeper' })]);
+    expect(schedules[0]!.runs - schedules[0]!.failures).toBeGreaterThanOrEqual(1);
+    expect(formatLocalStatus(await localStatus(d.rec)).join('\n')).toMatch(/schedule \S+-shipment-sweeper: shipment-sweeper rate\(1 minute\), \d+ run\(s\)/);
   });
 
   it('writes Lambda, API Gateway and DynamoDB metrics in CloudWatch shape', async () => {

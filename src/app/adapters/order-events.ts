@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { orderPlacedMessage, type FulfilmentService } from '../core/orders.js';
+import { orderPlacedMessage, shipBacklog, type FulfilmentService } from '../core/orders.js';
 import type { Clock, OrderEvents, ShipmentBacklog, StoredOrder } from '../core/ports.js';
 
 /** Lambda: the orders function puts "order placed" on the orders queue; orders-consumer ships it once paid. */
@@ -22,9 +22,6 @@ export class SqsOrderEvents implements OrderEvents {
 
 /** No queue configured (a local run without SQS): orders stay where payment leaves them. */
 export const noOrderEvents: OrderEvents = { orderPlaced: async () => undefined };
-
-/** Orders one sweep ships at most; the next sweep takes the rest. */
-const SWEEP_BATCH = 100;
 
 /**
  * Server: the same fulfilment step as the queue consumer, run in-process. An order not yet paid is
@@ -64,16 +61,12 @@ export class InProcessFulfilment implements OrderEvents {
 
   private async sweepOnce(): Promise<number> {
     if (!this.backlog) return 0;
-    let shipped = 0;
     try {
-      const before = new Date(this.backlog.clock.nowMs() - this.retryMs).toISOString();
-      for (const { userId, orderId } of await this.backlog.orders.awaitingShipment(before, SWEEP_BATCH)) {
-        if ((await this.fulfilment.fulfil(userId, orderId)) === 'shipped') shipped += 1;
-      }
+      return (await shipBacklog(this.backlog.orders, this.fulfilment, this.backlog.clock, this.retryMs)).length;
     } catch (err) {
       this.logError(err);
+      return 0;
     }
-    return shipped;
   }
 
   async orderPlaced(order: StoredOrder): Promise<void> {

@@ -83,7 +83,18 @@ export const LambdaEnvSchema = CommonEnvSchema.extend({
     DYNAMODB_TRANSACTIONS: z.preprocess(emptyAsUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
     /** Seconds an execution environment reuses its catalog read for text search (0: read on every search). */
     SEARCH_SNAPSHOT_SECONDS: int(0, 3600).default(60),
+    /**
+     * The orders queue's redelivery interval (its visibility timeout; the stack sets it): the shipment
+     * sweeper ships paid orders unchanged for longer, whose message is lost or gave up before the payment.
+     */
+    FULFILMENT_RETRY_MS: int(10, 12 * 3_600_000).default(60_000),
 });
+
+/**
+ * Variables holding an AWS delay in milliseconds (a queue's redelivery interval): the local target
+ * divides them by --time-scale, as it does its own modelled delays, so the app keeps pace with them.
+ */
+export const TIME_SCALED_VARIABLES = ['FULFILMENT_RETRY_MS'] as const;
 export type LambdaEnv = z.output<typeof LambdaEnvSchema>;
 
 function parse<T extends z.ZodType>(schema: T, env: Env, runtime: string): z.output<T> {
@@ -98,7 +109,7 @@ export const parseServerEnv = (env: Env = process.env): ServerEnv => parse(Serve
  * The Lambda environment, requiring the table variables of exactly the tables this function touches,
  * and the signing key (JWT_SECRET or JWT_SECRET_ARN) only for a function that issues or verifies tokens.
  */
-export function parseLambdaEnv(tables: readonly TableVariable[], env: Env = process.env, needs: { jwtSecret: boolean } = { jwtSecret: true }): LambdaEnv {
+export function parseLambdaEnv(tables: readonly TableVariable[], env: Env, needs: { jwtSecret: boolean }): LambdaEnv {
   const parsed = parse(needs.jwtSecret ? withSecret(LambdaEnvSchema) : LambdaEnvSchema, env, 'lambda');
   const missing = tables.find((t) => !parsed[t]);
   if (missing) throw zodUserError(new z.ZodError([{ code: 'custom', path: [missing], message: 'is required for this function', input: undefined }]), 'lambda environment', `set ${missing} to the name of its DynamoDB table`);

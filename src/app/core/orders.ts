@@ -1,7 +1,7 @@
 import { priceLines, totalCents } from './cart.js';
 import { DomainError, notFound } from './errors.js';
 import { uuidv7 } from './ids.js';
-import type { CartRepository, Clock, OrderEvents, OrderRepository, ProductRepository, StoredOrder } from './ports.js';
+import type { CartRepository, Clock, OrderEvents, OrderRepository, ProductRepository, ShipmentBacklog, StoredOrder } from './ports.js';
 import type { Order } from './schemas.js';
 
 export const ORDER_HISTORY_LIMIT = 50;
@@ -65,6 +65,25 @@ export class FulfilmentService {
     const moved = await this.orders.transition(userId, orderId, 'paid', 'shipped', { updatedAt: new Date(this.clock.nowMs()).toISOString() });
     return moved ? 'shipped' : 'already-shipped';
   }
+}
+
+/** Orders one sweep ships at most; the next sweep takes the rest. */
+export const SHIPMENT_SWEEP_BATCH = 100;
+
+/**
+ * The outbox sweep of both runtimes: ships the paid orders unchanged for longer than `retryMs` (the
+ * queue's redelivery interval on Lambda, the timers' on the server), whose message or timer was lost
+ * or gave up before the payment. Shipping is the conditional paid -> shipped transition, so sweeps
+ * running at once (instances, execution environments) and the queue consumer ship each order once.
+ * Resolves with the ids this sweep shipped.
+ */
+export async function shipBacklog(backlog: ShipmentBacklog, fulfilment: FulfilmentService, clock: Clock, retryMs: number, limit = SHIPMENT_SWEEP_BATCH): Promise<string[]> {
+  const shipped: string[] = [];
+  const before = new Date(clock.nowMs() - retryMs).toISOString();
+  for (const { userId, orderId } of await backlog.awaitingShipment(before, limit)) {
+    if ((await fulfilment.fulfil(userId, orderId)) === 'shipped') shipped.push(orderId);
+  }
+  return shipped;
 }
 
 /** The message the orders function puts on the orders queue, and the consumer reads. */

@@ -36,6 +36,10 @@ const FREE_TYPES = new Set([
   'aws_cognito_user_pool_client', 'aws_cognito_user_pool_domain', 'aws_cognito_user_group',
   'aws_cloudwatch_log_resource_policy', 'aws_cloudwatch_log_stream', 'aws_kms_alias', 'aws_secretsmanager_secret_version', 'aws_secretsmanager_secret_policy',
   'aws_ssm_parameter', 'aws_key_pair', 'aws_sns_topic_policy', 'aws_dynamodb_table_item', 'aws_appautoscaling_target', 'aws_appautoscaling_policy',
+  // A scheduled rule's events come from EventBridge itself onto the default bus: only custom and partner
+  // events, and cross-account delivery, are billed (https://aws.amazon.com/eventbridge/pricing/). What
+  // the rule invokes is priced with its target (a Lambda function's requests and duration).
+  'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target',
 ]);
 const FREE_PREFIXES = ['aws_iam_', 'aws_s3_bucket_', 'aws_default_'];
 

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../../src/app/adapters/dynamodb/store.js';
 import { tableDefinition } from '../../../src/app/adapters/dynamodb/tables.js';
+import { TABLES, tableVariable } from '../../../src/architecture/system.js';
 
 export interface TestDynamo {
   endpoint: string;
@@ -25,7 +26,7 @@ export async function createTables(endpoint: string, prefix: string): Promise<Te
     TABLE_PAYMENTS: `${prefix}-payments`,
   };
   const client = new DynamoDBClient({ endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  for (const name of Object.values(tables)) await client.send(new CreateTableCommand(tableDefinition(name)));
+  for (const table of TABLES) await client.send(new CreateTableCommand(tableDefinition(tables[tableVariable(table)], table)));
   client.destroy();
   return tables;
 }

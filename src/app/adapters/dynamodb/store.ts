@@ -24,6 +24,7 @@ import type {
   PaymentRepository,
   PlaceOrderResult,
   ProductRepository,
+  ShipmentBacklog,
   StoredOrder,
   StoredPayment,
   UserRecord,
@@ -31,7 +32,7 @@ import type {
 } from '../../core/ports.js';
 import type { OrderStatus, Payment, Product, ProductQuery } from '../../core/schemas.js';
 import { decodeSearchIndex, encodeSearchIndex, matchSearch, sortedEntries, type SearchEntry } from './search-index.js';
-import { CART_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS, key, priceSortKey, SEARCH_INDEX_PK, type TableNames } from './tables.js';
+import { AWAITING_SHIPMENT, CART_TTL_SECONDS, IDEMPOTENCY_TTL_SECONDS, key, orderOfKey, priceSortKey, SEARCH_INDEX_PK, type TableNames } from './tables.js';
 
 type Doc = DynamoDBDocumentClient;
 type Item = Record<string, unknown>;
@@ -382,7 +383,7 @@ const toOrder = (i: Item): StoredOrder => ({
   updatedAt: i.updatedAt as string,
 });
 
-export class DynamoOrderRepository implements OrderRepository {
+export class DynamoOrderRepository implements OrderRepository, ShipmentBacklog {
   constructor(
     private readonly doc: Doc,
     private readonly tables: { orders: string; products?: string | undefined; carts?: string | undefined },
@@ -501,16 +502,22 @@ export class DynamoOrderRepository implements OrderRepository {
     return items.map(toOrder);
   }
 
+  /**
+   * The same conditional update moves the order in and out of the sparse awaiting-shipment index: the
+   * index keys are set when it becomes paid and removed when it leaves paid (tables.ts).
+   */
   async transition(userId: string, orderId: string, from: OrderStatus, to: OrderStatus, fields: { paymentId?: string; updatedAt: string }): Promise<boolean> {
+    const set = ['#status = :to', 'updatedAt = :at', ...(fields.paymentId ? ['paymentId = :pid'] : []), ...(to === 'paid' ? ['#flag = :paid', '#since = :at'] : [])];
+    const leavesPaid = from === 'paid' && to !== 'paid';
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tables.orders,
           Key: key.order(userId, orderId),
-          UpdateExpression: `SET #status = :to, updatedAt = :at${fields.paymentId ? ', paymentId = :pid' : ''}`,
+          UpdateExpression: `SET ${set.join(', ')}${leavesPaid ? ' REMOVE #flag, #since' : ''}`,
           ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': to, ':from': from, ':at': fields.updatedAt, ...(fields.paymentId ? { ':pid': fields.paymentId } : {}) },
+          ExpressionAttributeNames: { '#status': 'status', ...(to === 'paid' || leavesPaid ? { '#flag': AWAITING_SHIPMENT.flag, '#since': AWAITING_SHIPMENT.since } : {}) },
+          ExpressionAttributeValues: { ':to': to, ':from': from, ':at': fields.updatedAt, ...(fields.paymentId ? { ':pid': fields.paymentId } : {}), ...(to === 'paid' ? { ':paid': AWAITING_SHIPMENT.flagValue } : {}) },
         }),
       );
       return true;
@@ -518,6 +525,23 @@ export class DynamoOrderRepository implements OrderRepository {
       if (isConditionFailure(err)) return false;
       throw err;
     }
+  }
+
+  /** One key-ordered Query of the sparse index (only paid orders are in it), oldest payment first. */
+  async awaitingShipment(updatedBefore: string, limit: number): Promise<Array<{ userId: string; orderId: string }>> {
+    const items = await queryAll(
+      this.doc,
+      {
+        TableName: this.tables.orders,
+        IndexName: AWAITING_SHIPMENT.index,
+        KeyConditionExpression: '#flag = :paid AND #since < :before',
+        ExpressionAttributeNames: { '#flag': AWAITING_SHIPMENT.flag, '#since': AWAITING_SHIPMENT.since },
+        ExpressionAttributeValues: { ':paid': AWAITING_SHIPMENT.flagValue, ':before': updatedBefore },
+        ScanIndexForward: true,
+      },
+      limit,
+    );
+    return items.map(orderOfKey).filter((o): o is { userId: string; orderId: string } => o !== undefined);
   }
 }
 

@@ -1,6 +1,9 @@
+import type { TableName } from '../../../architecture/system.js';
+
 /**
- * DynamoDB table design. Every table has the same key schema (the stacks create them so): hash key
- * `pk` (S), range key `sk` (S), one GSI `gsi1` (`gsi1pk`/`gsi1sk`, projection ALL) and TTL on `ttl`.
+ * DynamoDB table design. Every table has the same key schema (the stacks create them so, from
+ * `tableKeySchema` below): hash key `pk` (S), range key `sk` (S), one GSI `gsi1` (`gsi1pk`/`gsi1sk`,
+ * projection ALL) and TTL on `ttl`; the orders table also has the sparse index `awaiting_shipment`.
  * Items per table (why in brackets):
  *
  * users
@@ -22,6 +25,22 @@
  *   USER#<userId> / ORDER#<orderId>   the order; gsi1 ORDER#<orderId> / ORDER [history is one strongly
  *                                 consistent Query, newest first, because order ids are UUIDv7; the GSI
  *                                 only tells 403 from 404 for someone else's order]
+ *                                 While paid (and only then) the order also carries awaitingShipment =
+ *                                 PAID and awaitingShipmentSince = the time it was paid, set and removed
+ *                                 by the same conditional status update that moves it in and out of
+ *                                 `paid`; the sparse GSI awaiting_shipment (those two keys, KEYS_ONLY)
+ *                                 holds only these orders, so the shipment sweeper finds the paid orders
+ *                                 older than the retry interval with one key-ordered Query, never a Scan,
+ *                                 however many orders the table holds. [A second GSI, not gsi1: gsi1 of
+ *                                 an order is already ORDER#<id> for ownerOf, and an item has one gsi1
+ *                                 key. One partition key value is enough: two index writes per order
+ *                                 (paid, shipped) stay below the 1,000 WCU/s of one partition
+ *                                 (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html)
+ *                                 up to ~500 payments/s, 60x the profiles' peak; past that, shard the
+ *                                 value, or the throttled index fails the order's own writes
+ *                                 (https://repost.aws/knowledge-center/dynamodb-gsi-throttling-table).
+ *                                 KEYS_ONLY: pk/sk name the order, and the sweeper re-reads it
+ *                                 consistently before the conditional ship.]
  * payments
  *   PAYMENT#<id> / PAYMENT        the payment; gsi1 ORDER#<orderId> / <createdAt>#<id>
  *   IDEMPOTENCY#<userId>#<key> / KEY  the idempotency record, ttl 24 h [conditional put = one winner]
@@ -57,30 +76,66 @@ export const priceSortKey = (priceCents: number, id: string) => `${String(priceC
 export const CART_TTL_SECONDS = 30 * 24 * 3600;
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
-/** CreateTable input for one table in the shared key schema (tests and local servers use it). */
-export function tableDefinition(TableName: string) {
+/** The order of `USER#<userId>` / `ORDER#<orderId>` keys (what a KEYS_ONLY index returns). */
+export function orderOfKey(item: Record<string, unknown>): { userId: string; orderId: string } | undefined {
+  const pk = item.pk;
+  const sk = item.sk;
+  if (typeof pk !== 'string' || typeof sk !== 'string' || !pk.startsWith('USER#') || !sk.startsWith('ORDER#')) return undefined;
+  return { userId: pk.slice('USER#'.length), orderId: sk.slice('ORDER#'.length) };
+}
+
+/** The sparse index of paid orders (see the orders table above). */
+export const AWAITING_SHIPMENT = {
+  index: 'awaiting_shipment',
+  /** Its hash key attribute, present only while the order is paid. */
+  flag: 'awaitingShipment',
+  /** Its range key attribute: when the order was paid (ISO time). */
+  since: 'awaitingShipmentSince',
+  flagValue: 'PAID',
+} as const;
+
+export interface IndexSchema {
+  name: string;
+  hashKey: string;
+  rangeKey: string;
+  projection: 'ALL' | 'KEYS_ONLY';
+}
+export interface TableKeySchema {
+  hashKey: 'pk';
+  rangeKey: 'sk';
+  ttlAttribute: 'ttl';
+  /** Every key attribute (table and indexes), all strings. */
+  attributes: string[];
+  indexes: IndexSchema[];
+}
+
+const GSI1: IndexSchema = { name: 'gsi1', hashKey: 'gsi1pk', rangeKey: 'gsi1sk', projection: 'ALL' };
+const AWAITING_SHIPMENT_INDEX: IndexSchema = { name: AWAITING_SHIPMENT.index, hashKey: AWAITING_SHIPMENT.flag, rangeKey: AWAITING_SHIPMENT.since, projection: 'KEYS_ONLY' };
+
+/** The keys and indexes of one table: the stack, the local target and the tests create tables from this. */
+export function tableKeySchema(table: TableName): TableKeySchema {
+  const indexes = table === 'orders' ? [GSI1, AWAITING_SHIPMENT_INDEX] : [GSI1];
+  return { hashKey: 'pk', rangeKey: 'sk', ttlAttribute: 'ttl', attributes: ['pk', 'sk', ...indexes.flatMap((i) => [i.hashKey, i.rangeKey])], indexes };
+}
+
+/** CreateTable input for one table (tests and local servers use it). */
+export function tableDefinition(TableName: string, table: TableName) {
+  const schema = tableKeySchema(table);
   return {
     TableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' as const },
-      { AttributeName: 'sk', AttributeType: 'S' as const },
-      { AttributeName: 'gsi1pk', AttributeType: 'S' as const },
-      { AttributeName: 'gsi1sk', AttributeType: 'S' as const },
-    ],
+    AttributeDefinitions: schema.attributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
     KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' as const },
-      { AttributeName: 'sk', KeyType: 'RANGE' as const },
+      { AttributeName: schema.hashKey, KeyType: 'HASH' as const },
+      { AttributeName: schema.rangeKey, KeyType: 'RANGE' as const },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: 'gsi1',
-        KeySchema: [
-          { AttributeName: 'gsi1pk', KeyType: 'HASH' as const },
-          { AttributeName: 'gsi1sk', KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      },
-    ],
+    GlobalSecondaryIndexes: schema.indexes.map((i) => ({
+      IndexName: i.name,
+      KeySchema: [
+        { AttributeName: i.hashKey, KeyType: 'HASH' as const },
+        { AttributeName: i.rangeKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: i.projection },
+    })),
   };
 }

@@ -11,7 +11,7 @@ import { noOrderEvents, SqsOrderEvents } from '../../adapters/order-events.js';
 import { ScryptPasswordHasher } from '../../adapters/scrypt-hasher.js';
 import { composeServices } from '../../compose.js';
 import { parseLambdaEnv, type LambdaEnv } from '../../config/env.js';
-import { FulfilmentService } from '../../core/orders.js';
+import { FulfilmentService, shipBacklog } from '../../core/orders.js';
 import { systemClock } from '../../core/ports.js';
 import { createApp } from '../../http/app.js';
 import { RuntimeEnvironment } from '../../http/runtime-environment.js';
@@ -131,6 +131,39 @@ export function createOrdersConsumer(rawEnv: Env = process.env, startedAt = 0): 
       }
     }
     return { batchItemFailures: failures };
+  };
+  return { environment, handler, ready: quietly(init.then(({ store, provider }) => ({ store, provider }))) };
+}
+
+// ---------------------------------------------------------------- shipment sweeper (scheduled)
+/** The event an EventBridge scheduled rule sends (only `time` and `resources` are read, for the log). */
+export interface ScheduledEvent {
+  'detail-type'?: string;
+  source?: string;
+  time?: string;
+  resources?: string[];
+}
+
+/**
+ * The serverless outbox: on each scheduled run, ships the paid orders unchanged for longer than the
+ * queue's redelivery interval (FULFILMENT_RETRY_MS), found in the orders table's sparse index.
+ * A throw fails the invocation, and the next scheduled run sweeps again: nothing is lost by it.
+ */
+export function createShipmentSweeper(rawEnv: Env = process.env, startedAt = 0): LambdaRuntime<(event?: ScheduledEvent) => Promise<{ shipped: string[] }>> {
+  const environment = new RuntimeEnvironment('lambda', 'shipment-sweeper', startedAt);
+  const init = quietly((async () => {
+    const env = parseLambdaEnv(tableVariablesOf('shipment-sweeper'), rawEnv, { jwtSecret: readsJwtSecret('shipment-sweeper') });
+    const store = dynamoStoreFor('shipment-sweeper', env, rawEnv);
+    const orders = store.orders!;
+    environment.markReady();
+    return { store, orders, fulfilment: new FulfilmentService(orders, systemClock), retryMs: env.FULFILMENT_RETRY_MS, provider: new LocalPaymentProvider(0, 0) };
+  })());
+  const handler = async (event?: ScheduledEvent): Promise<{ shipped: string[] }> => {
+    const { orders, fulfilment, retryMs } = await init;
+    environment.takeColdStart();
+    const shipped = await shipBacklog(orders, fulfilment, systemClock, retryMs);
+    if (shipped.length > 0) console.log(`shipment-sweeper: shipped ${shipped.length} order(s) whose message was lost (run of ${event?.time ?? 'now'}): ${shipped.join(' ')}`);
+    return { shipped };
   };
   return { environment, handler, ready: quietly(init.then(({ store, provider }) => ({ store, provider }))) };
 }
