@@ -26,6 +26,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { METRICS } from '../src/architecture/metrics.js';
+import { MONITORED_RESOURCES_OUTPUT, type TraditionalMonitoredResources } from '../src/architecture/monitored-resources.js';
 import { artifactPaths, SERVER_START_COMMAND } from '../src/build/artifacts.js';
 import { instanceArchitecture, isBurstable, NODE_MAJOR, type ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
@@ -54,6 +56,14 @@ export class TraditionalStack extends TerraformStack {
     new TerraformOutput(this, 'db_endpoint', { value: data.db.endpoint });
     new TerraformOutput(this, 'jwt_secret_arn', { value: data.jwtSecret.arn });
     new TerraformOutput(this, 'artifacts_bucket', { value: compute.bucket.bucket });
+    const monitored: TraditionalMonitoredResources = {
+      model: 'traditional',
+      LoadBalancer: edge.alb.arnSuffix,
+      TargetGroup: edge.targetGroup.arnSuffix,
+      AutoScalingGroupName: compute.asg.name,
+      DBInstanceIdentifier: data.db.identifier,
+    };
+    new TerraformOutput(this, MONITORED_RESOURCES_OUTPUT, { value: monitored });
   }
 }
 
@@ -346,6 +356,10 @@ function addCompute(
     healthCheckGracePeriod: t.instanceWarmupSeconds,
     defaultInstanceWarmup: t.instanceWarmupSeconds,
     launchTemplate: { id: template.id, version: '$Latest' },
+    // Group metrics are off unless enabled; enabled they are free at 1-minute granularity
+    // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html). The ones archcompare reads.
+    enabledMetrics: Object.keys(METRICS['AWS/AutoScaling']),
+    metricsGranularity: '1Minute',
     // The ASG has no tags map: tag blocks, propagated so every instance carries the run id too.
     tag: Object.entries({ ...stackTags('traditional', config), Name: `${prefix}-app` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
   }), 'app');
