@@ -36,7 +36,7 @@ export function awsRecord(model: Model, endpointUrl: string, resources = monitor
 
 /** Samples per minute of a timing metric: 1..20 (ms, or the same in seconds for the ALB), so p50 = 10, p95 = 19, p99 = 20 in any span. */
 export const TIMING_SAMPLES_PER_MINUTE = 20;
-/** REPORT lines per function and minute; the first minute's first two are cold starts (init 150 and 250 ms). */
+/** REPORT lines per function and minute, 10 ms invoked each; the first minute's first two are cold starts (init 150 and 250 ms). */
 export const REPORTS_PER_MINUTE = 10;
 export const COLD_INIT_MS = [150, 250];
 
@@ -65,7 +65,8 @@ export function replayData(resources: MonitoredResources[], start: number, minut
           Array.from({ length: minutes * REPORTS_PER_MINUTE }, (_, i) => ({
             logGroup: f.LogGroup,
             t: start + Math.floor(i / REPORTS_PER_MINUTE) * 60_000 + (i % REPORTS_PER_MINUTE) * 5000,
-            billedMs: 10,
+            // 10 ms invoked; a cold line's billed duration includes its INIT, as Lambda bills it since 2025-08-01.
+            billedMs: 10 + (i < COLD_INIT_MS.length ? COLD_INIT_MS[i]! : 0),
             maxMemoryMb: 80,
             ...(i < COLD_INIT_MS.length ? { initMs: COLD_INIT_MS[i] } : {}),
           })),

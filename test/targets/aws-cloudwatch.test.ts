@@ -56,7 +56,8 @@ describe('aws target: CloudWatch read against a server replaying GetMetricData a
     const report = (metric: string) => reading.datapoints.filter((d) => d.namespace === LAMBDA_REPORT_NAMESPACE && d.metric === metric && d.dimensions.FunctionName === users);
     expect(report('Invocations').map((d) => d.value)).toEqual(Array(MINUTES).fill(REPORTS_PER_MINUTE));
     expect(report('ColdStarts')).toMatchObject([{ timestamp: new Date(START).toISOString(), value: COLD_INIT_MS.length }]);
-    expect(report('BilledDuration')[0]).toMatchObject({ value: 10 * REPORTS_PER_MINUTE, unit: 'Milliseconds' });
+    expect(report('BilledDuration')[0]).toMatchObject({ value: 10 * REPORTS_PER_MINUTE + 150 + 250, unit: 'Milliseconds' });
+    expect(report('BilledDuration')[1]).toMatchObject({ value: 10 * REPORTS_PER_MINUTE });
     const functions = Object.keys(resources.functions).length;
     const cold = reading.windowStatistics?.find((d) => d.namespace === LAMBDA_REPORT_NAMESPACE && d.metric === 'ColdStarts');
     expect(cold?.value).toBe(COLD_INIT_MS.length * functions);
