@@ -1,5 +1,5 @@
 // Runs every benchmark script in turn and prints its figures; exits non-zero if any target is missed.
-// Usage: npm run bench [-- name ...]   (names: cli-startup synth generator-ceiling app-bench …)
+// Usage: npm run bench [-- name ...]   (names: cli-startup synth generator-ceiling app-bench cloudwatch-read …)
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -38,6 +38,7 @@ import {
 } from '../src/architecture/system.js';
 import { rateExpression, rateSeconds } from '../src/architecture/schedule.js';
 import { tableKeySchema } from '../src/app/adapters/dynamodb/tables.js';
+import { MONITORED_RESOURCES_OUTPUT, type ServerlessMonitoredResources } from '../src/architecture/monitored-resources.js';
 import { artifactPaths, LAMBDA_HANDLER } from '../src/build/artifacts.js';
 import type { ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson } from './common.js';
@@ -91,6 +92,14 @@ export class ServerlessStack extends TerraformStack {
     new TerraformOutput(this, 'assets_bucket', { value: assets.bucket });
     new TerraformOutput(this, 'jwt_secret_arn', { value: jwtSecret.arn });
     new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
+    const monitored: ServerlessMonitoredResources = {
+      model: 'serverless',
+      ApiId: api.id,
+      functions: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [f.id, { FunctionName: functions[f.id].functionName, LogGroup: functions[f.id].loggingConfig.logGroup }])) as ServerlessMonitoredResources['functions'],
+      tables: Object.fromEntries(TABLES.map((t) => [t, tables[t].name])) as ServerlessMonitoredResources['tables'],
+      queues: Object.fromEntries(QUEUES.map((q) => [q, { QueueName: queues[q].queue.name, DeadLetterQueueName: queues[q].deadLetters.name }])) as ServerlessMonitoredResources['queues'],
+    };
+    new TerraformOutput(this, MONITORED_RESOURCES_OUTPUT, { value: monitored });
   }
 }
 

@@ -27,6 +27,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { METRICS } from '../src/architecture/metrics.js';
+import { MONITORED_RESOURCES_OUTPUT, type TraditionalMonitoredResources } from '../src/architecture/monitored-resources.js';
 import { artifactPaths, SERVER_START_COMMAND } from '../src/build/artifacts.js';
 import { instanceArchitecture, isBurstable, NODE_MAJOR, type ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
@@ -57,6 +58,14 @@ export class TraditionalStack extends TerraformStack {
     new TerraformOutput(this, 'jwt_secret_arn', { value: data.jwtSecret.arn });
     new TerraformOutput(this, 'artifacts_bucket', { value: compute.bucket.bucket });
     new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
+    const monitored: TraditionalMonitoredResources = {
+      model: 'traditional',
+      LoadBalancer: edge.alb.arnSuffix,
+      TargetGroup: edge.targetGroup.arnSuffix,
+      AutoScalingGroupName: compute.asg.name,
+      DBInstanceIdentifier: data.db.identifier,
+    };
+    new TerraformOutput(this, MONITORED_RESOURCES_OUTPUT, { value: monitored });
   }
 }
 
@@ -372,8 +381,9 @@ function addCompute(
     healthCheckType: 'ELB',
     healthCheckGracePeriod: t.healthCheckGracePeriodSeconds,
     defaultInstanceWarmup: t.instanceWarmupSeconds,
-    // Group metrics every minute: what the asg_at_max alarm and the scaling timeline read. 1Minute is
-    // the only granularity (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnableMetricsCollection.html).
+    // Group metrics are off unless enabled: the ones the asg_at_max alarm and the scaling timeline read,
+    // every minute, the only granularity (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnableMetricsCollection.html,
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html).
     enabledMetrics: Object.keys(METRICS['AWS/AutoScaling']),
     metricsGranularity: '1Minute',
     launchTemplate: { id: template.id, version: '$Latest' },

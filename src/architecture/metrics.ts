@@ -26,6 +26,9 @@ export const PERIOD_STATISTICS = ['Maximum', 'Sum', 'Average'] as const;
 export type PeriodStatistic = (typeof PERIOD_STATISTICS)[number];
 export const PERIOD_STATISTIC: Record<MetricKind, PeriodStatistic> = { gauge: 'Maximum', count: 'Sum', timing: 'Sum', average: 'Average' };
 
+/** Where the contract keeps what Lambda's REPORT log lines say (not a CloudWatch namespace: read from the logs). */
+export const LAMBDA_REPORT_NAMESPACE = 'archcompare/LambdaReport';
+
 /** Every metric the targets write, by CloudWatch namespace; anything else does not validate. */
 export const METRICS = {
   'AWS/ApiGateway': { Count: 'count', '4xx': 'count', '5xx': 'count', Latency: 'timing', IntegrationLatency: 'timing' },
@@ -40,18 +43,26 @@ export const METRICS = {
     HTTPCode_Target_4XX_Count: 'count',
     HTTPCode_Target_5XX_Count: 'count',
     NewConnectionCount: 'count',
+    // AWS: "the most useful statistic is Sum" (connections active in the minute), the LCU active-connections dimension.
+    ActiveConnectionCount: 'count',
     ProcessedBytes: 'count',
+    RuleEvaluations: 'count',
     TargetResponseTime: 'timing',
     HealthyHostCount: 'gauge',
     UnHealthyHostCount: 'gauge',
   },
   'AWS/AutoScaling': { GroupDesiredCapacity: 'gauge', GroupInServiceInstances: 'gauge', GroupPendingInstances: 'gauge', GroupTotalInstances: 'gauge' },
   'AWS/EC2': { CPUUtilization: 'gauge' },
-  'AWS/RDS': { DatabaseConnections: 'gauge' },
+  'AWS/RDS': { CPUUtilization: 'gauge', DatabaseConnections: 'gauge' },
   'AWS/Lambda': { Invocations: 'count', Errors: 'count', Throttles: 'count', Duration: 'timing', ConcurrentExecutions: 'gauge', ProvisionedConcurrentExecutions: 'gauge' },
   LambdaInsights: { init_duration: 'timing' },
-  'AWS/DynamoDB': { ConsumedReadCapacityUnits: 'count', ConsumedWriteCapacityUnits: 'count' },
-  'AWS/SQS': { NumberOfMessagesSent: 'count', NumberOfMessagesReceived: 'count', NumberOfMessagesDeleted: 'count' },
+  /**
+   * Lambda's own REPORT log lines (one per invocation, read with Logs Insights), per function and
+   * minute: what the platform counted and billed, beside what the load generator saw.
+   */
+  [LAMBDA_REPORT_NAMESPACE]: { Invocations: 'count', ColdStarts: 'count', InitDuration: 'timing', BilledDuration: 'timing', MaxMemoryUsed: 'gauge' },
+  'AWS/DynamoDB': { ConsumedReadCapacityUnits: 'count', ConsumedWriteCapacityUnits: 'count', ReadThrottleEvents: 'count', WriteThrottleEvents: 'count' },
+  'AWS/SQS': { NumberOfMessagesSent: 'count', NumberOfMessagesReceived: 'count', NumberOfMessagesDeleted: 'count', ApproximateAgeOfOldestMessage: 'gauge' },
   /** What only the local target measures: its own waits and delays, the load balancer's added latency, the shared machine's CPU. */
   'archcompare/Local': {
     LocalEnvironmentWaits: 'count',
@@ -74,7 +85,10 @@ export function metricKind(namespace: string, name: string): MetricKind | undefi
   return names && Object.hasOwn(names, name) ? names[name] : undefined;
 }
 
-export const METRIC_UNITS = ['Count', 'Milliseconds', 'Seconds', 'Percent', 'None', 'Bytes'] as const;
+/** The percentiles a timing metric's datapoint carries (ExtendedStatistics p50 …), recorded locally or read from CloudWatch. */
+export const RECORDED_PERCENTILES = [50, 90, 95, 99] as const;
+
+export const METRIC_UNITS = ['Count', 'Milliseconds', 'Seconds', 'Percent', 'None', 'Bytes', 'Megabytes'] as const;
 export type MetricUnit = (typeof METRIC_UNITS)[number];
 /** Who measured a datapoint: the local target's runtime, or CloudWatch for a deployment on AWS. */
 export const METRIC_SOURCES = ['local', 'aws'] as const;
@@ -167,9 +181,10 @@ export async function readMetricsFile(metricsDir: string): Promise<MetricsFile |
 }
 
 /**
- * Where a metrics reading came from. 'not-read' is a target whose metrics exist but are not read yet
- * (AWS: CloudWatch): its figures must be labelled modelled. 'none' is nothing found to read.
- * The bench result records this value (result-schema.ts derives its enum from this list).
+ * Where a metrics reading came from: the local target's metrics files, or CloudWatch (GetMetricData
+ * and Lambda's REPORT lines through Logs Insights) for a deployment on AWS. 'not-read' is a target
+ * whose metrics exist but were not read (its figures must be labelled modelled); 'none' is nothing
+ * found to read. The bench result records this value (result-schema.ts derives its enum from this list).
  */
-export const METRICS_SOURCES = ['local-metrics', 'not-read', 'none'] as const;
+export const METRICS_SOURCES = ['local-metrics', 'cloudwatch', 'not-read', 'none'] as const;
 export type MetricsSource = (typeof METRICS_SOURCES)[number];

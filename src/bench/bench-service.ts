@@ -47,7 +47,7 @@ async function benchTargetOf(rec: DeploymentRecord): Promise<BenchTarget> {
     url: frontDoor,
     region: rec.region,
     deploymentRunId: rec.runId,
-    metrics: (window) => target.metrics(rec, window),
+    metrics: (window, options) => target.metrics(rec, window, options),
   };
 }
 

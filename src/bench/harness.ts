@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { UserError } from '../errors.js';
 import { retry, TRY_AGAIN } from '../retry.js';
-import type { MetricsReading, TimeWindow } from '../targets/port.js';
+import type { MetricsReading, MetricsReadOptions, TimeWindow } from '../targets/port.js';
 import { assembleResult, isPartial } from './assemble-result.js';
 import { executePhases } from './execute-phases.js';
 import { checkInvariants, defaultInvariants, type Invariant, type InvariantContext } from './invariants.js';
@@ -19,12 +19,15 @@ export interface BenchTarget {
   region?: string;
   deploymentRunId?: string;
   /** The target's CloudWatch-shaped metrics of a window, through the Target port; absent for a bare URL. */
-  metrics?: (window: TimeWindow) => Promise<MetricsReading>;
+  metrics?: (window: TimeWindow, options?: MetricsReadOptions) => Promise<MetricsReading>;
 }
 
 export interface BenchProgress {
   model: BenchModel;
-  stage: 'setup' | 'phase' | 'invariants' | 'done';
+  /** 'metrics': reading the target's metrics of the run (on AWS: waiting for CloudWatch first). */
+  stage: 'setup' | 'phase' | 'invariants' | 'metrics' | 'done';
+  /** What the stage is doing right now, when it says (the wait for CloudWatch's delay). */
+  note?: string;
   phase?: string;
   phaseIndex: number;
   phaseCount: number;
@@ -185,10 +188,10 @@ function invariantContext(baseUrl: string, ledger: RunLedger): InvariantContext 
 }
 
 /** What the target's metrics say about the run window; a bare URL has none to read. */
-async function scalingTimeline(target: BenchTarget, window: TimeWindow): Promise<ScalingTimeline> {
+async function scalingTimeline(target: BenchTarget, window: TimeWindow, final: NonNullable<MetricsReadOptions['final']>): Promise<ScalingTimeline> {
   if (!target.metrics) return { source: 'none', note: 'an external URL: bench reads no target metrics for it; figures are client-side only', datapoints: [] };
   try {
-    return await target.metrics(window);
+    return await target.metrics(window, { final });
   } catch (err) {
     return { source: 'none', note: `metrics unreadable: ${(err as Error).message}`, datapoints: [] };
   }
@@ -258,7 +261,11 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
     run,
     products: prepared.products,
     invariants,
-    scalingTimeline: await scalingTimeline(target, { from: run.startedAt, to: run.endedAt }),
+    scalingTimeline: await scalingTimeline(
+      target,
+      { from: run.startedAt, to: run.endedAt },
+      { onProgress: (note) => emit({ ...idle, stage: 'metrics', note, runElapsedS: runElapsedS(), runRemainingS: 0, capacity: run.lastCapacity }), signal: opts.signal },
+    ),
     warnings,
     generatorHost: { node: process.version, cpus: os.cpus().length },
   });

@@ -138,19 +138,33 @@ export const MetricDatapointSchema = z.object({
   value: z.number(),
   statistic: z.enum(PERIOD_STATISTICS).optional(),
   unit: z.enum(METRIC_UNITS).optional(),
+  /** Samples in the period (requests for a latency metric), when the target reported them. */
+  sampleCount: z.number().nonnegative().optional(),
+  /** The period's percentiles ({"p95": 41.2}), for metrics read or recorded with them. */
+  percentiles: z.record(z.string(), z.number()).optional(),
 });
 export type MetricDatapoint = z.infer<typeof MetricDatapointSchema>;
 
 export const ScalingTimelineSchema = z
   .object({
     /**
-     * Where the datapoints came from: the local target's metrics files; 'not-read' (AWS: CloudWatch is not
-     * read yet, so every server-side figure is modelled); or nothing found. What the Target port can say.
+     * Where the datapoints came from: the local target's metrics files; CloudWatch (a deployment on AWS);
+     * 'not-read' (metrics exist but were not read, so every server-side figure is modelled); or nothing found.
      */
     source: z.enum(METRICS_SOURCES),
     note: z.string().optional(),
+    /**
+     * True when the target had not published every minute of the window when it was read (CloudWatch's
+     * delay outlasted the wait): the figures cover part of the run.
+     */
+    partial: z.boolean().optional(),
     /** Capacity datapoints (instances in service, concurrent executions, throttles …) within the run window. */
     datapoints: z.array(MetricDatapointSchema),
+    /**
+     * One datapoint per series over the whole window (timestamp = its start): percentiles that
+     * per-minute datapoints cannot be combined into (server-side latency, Lambda init durations).
+     */
+    windowStatistics: z.array(MetricDatapointSchema).optional(),
   })
   .describe('Scaling over the run, from the target metrics (per-minute, CloudWatch-shaped).');
 export type ScalingTimeline = z.infer<typeof ScalingTimelineSchema>;

@@ -19,6 +19,8 @@ export function timelineDatapoint(datum: MetricDatum): MetricDatapoint {
     value,
     statistic,
     unit: datum.Unit,
+    sampleCount: datum.StatisticValues.SampleCount,
+    ...(datum.ExtendedStatistics ? { percentiles: datum.ExtendedStatistics } : {}),
   };
 }
 

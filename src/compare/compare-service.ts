@@ -129,6 +129,7 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
         }
         req.onBench?.(p);
         if (p.stage === 'phase') set(`bench:${model}`, { detail: `${p.phase} ${p.phaseIndex + 1}/${p.phaseCount} · ${p.currentRps.toFixed(0)}/${p.targetRps.toFixed(0)} req/s · p95 ${p.p95Ms.toFixed(1)} ms · errors ${p.errors} · 429 ${p.throttled} · cold ${p.coldStarts}` });
+        else if (p.stage === 'metrics' && p.note) set(`bench:${model}`, { detail: p.note });
       },
     });
     outcome.benchRunId = benched.runId;

@@ -45,6 +45,20 @@ export const MeasuredUsageSchema = z
     sqs: z.record(z.string(), z.object({ requestsPerRequest: nn, fixedRequestsPerMonth: nn.default(0) })).default({}),
     /** ASG instance count over the measured window. */
     instances: z.object({ average: nn, peak: nn }).optional(),
+    /**
+     * The load balancer's LCU dimensions per unit of traffic, where the run's metrics measured them
+     * (AWS/ApplicationELB NewConnectionCount, ActiveConnectionCount, ProcessedBytes, RuleEvaluations);
+     * a dimension left out is modelled.
+     */
+    alb: z
+      .object({
+        newConnectionsPerRequest: nn.optional(),
+        /** Connections active in a minute per request/s of traffic. */
+        activeConnectionsPerRequestPerSecond: nn.optional(),
+        processedBytesPerRequest: nn.optional(),
+        ruleEvaluationsPerRequest: nn.optional(),
+      })
+      .optional(),
     /** Requests/s one instance serves at the scaling policy's target CPU: sizes the ASG along the cost curve. */
     requestsPerSecondPerInstance: z.number().positive({ message: 'must be > 0' }).optional(),
     bytesOutPerRequest: nn,
@@ -73,6 +87,8 @@ export interface MeasuredWindow {
   dynamoDb?: Record<string, { readRequestUnits: number; writeRequestUnits: number; storageGb?: number }>;
   sqs?: Record<string, { requests: number }>;
   instances?: { average: number; peak: number };
+  /** Load balancer totals over the window; activeConnections is the mean of the per-minute figures. */
+  alb?: { newConnections?: number; activeConnections?: number; processedBytes?: number; ruleEvaluations?: number };
   requestsPerSecondPerInstance?: number;
   bytesOut: number;
   bytesIn?: number;
@@ -107,12 +123,25 @@ export function extrapolateToMonth(window: MeasuredWindow, options: { requestsPe
     ),
     sqs: Object.fromEntries(Object.entries(window.sqs ?? {}).map(([q, m]) => [q, { requestsPerRequest: perRequest(m.requests), fixedRequestsPerMonth: 0 }])),
     ...(window.instances ? { instances: window.instances } : {}),
+    ...(window.alb ? { alb: albPerRequest(window, perRequest) } : {}),
     ...(window.requestsPerSecondPerInstance ? { requestsPerSecondPerInstance: window.requestsPerSecondPerInstance } : {}),
     bytesOutPerRequest: perRequest(window.bytesOut),
     bytesInPerRequest: perRequest(window.bytesIn ?? 0),
     accessLogBytesPerRequest: perRequest(window.accessLogBytes ?? 0),
     natGbPerMonth: (window.natGb ?? 0) * (SECONDS_PER_MONTH / window.windowSeconds),
   });
+}
+
+/** The window's load balancer totals as per-request ratios (active connections per request/s: they are a level). */
+function albPerRequest(window: MeasuredWindow, perRequest: (total: number) => number): NonNullable<MeasuredUsage['alb']> {
+  const a = window.alb!;
+  const rps = window.requests / window.windowSeconds;
+  return {
+    ...(a.newConnections !== undefined ? { newConnectionsPerRequest: perRequest(a.newConnections) } : {}),
+    ...(a.activeConnections !== undefined ? { activeConnectionsPerRequestPerSecond: rps > 0 ? a.activeConnections / rps : 0 } : {}),
+    ...(a.processedBytes !== undefined ? { processedBytesPerRequest: perRequest(a.processedBytes) } : {}),
+    ...(a.ruleEvaluations !== undefined ? { ruleEvaluationsPerRequest: perRequest(a.ruleEvaluations) } : {}),
+  };
 }
 
 /** Lambda's SQS poller's receives in a month, whether or not messages arrive. */
@@ -303,12 +332,14 @@ export function usageFromMeasured(measured: MeasuredUsage, prepared: PreparedSta
       }
       case 'aws_lb':
       case 'aws_alb': {
-        const newConnections = rps / modelled('requestsPerConnection');
+        // Each LCU dimension from the run's load balancer metrics where measured, else modelled.
+        const alb = measured.alb ?? {};
+        const newConnections = alb.newConnectionsPerRequest !== undefined ? rps * alb.newConnectionsPerRequest : rps / modelled('requestsPerConnection');
         byAddress.set(a, {
           new_connections: newConnections,
-          active_connections: newConnections * modelled('connectionSeconds'),
-          processed_bytes_gb: (rps * (measured.bytesInPerRequest + measured.bytesOutPerRequest) * 3600) / BYTES_PER_GB,
-          rule_evaluations: 0,
+          active_connections: alb.activeConnectionsPerRequestPerSecond !== undefined ? rps * alb.activeConnectionsPerRequestPerSecond : newConnections * modelled('connectionSeconds'),
+          processed_bytes_gb: (rps * (alb.processedBytesPerRequest ?? measured.bytesInPerRequest + measured.bytesOutPerRequest) * 3600) / BYTES_PER_GB,
+          rule_evaluations: alb.ruleEvaluationsPerRequest !== undefined ? rps * alb.ruleEvaluationsPerRequest : 0,
         });
         break;
       }

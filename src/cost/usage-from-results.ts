@@ -1,4 +1,5 @@
 import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
+import { LAMBDA_REPORT_NAMESPACE } from '../architecture/metrics.js';
 import { COST, type CostParameterId } from '../architecture/modelled-parameters.js';
 import { extrapolateToMonth, MODELLED_WORKLOAD_PARAMETERS, modelledUsage, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from './measured-usage.js';
 import { block, num, str, type TerraformDocument, type TerraformResource } from '../architecture/terraform-document.js';
@@ -53,14 +54,19 @@ export function measuredWindowSeconds(result: BenchResult): number {
   return s > 0 ? s : result.durationS;
 }
 
+/** CloudWatch's periods: a minute stamped with its start. */
+const CLOUDWATCH_PERIOD_MS = 60_000;
+
 function inWindow(result: BenchResult, dps: MetricDatapoint[]): MetricDatapoint[] {
   const phases = measuredPhases(result);
   if (phases.length === 0) return dps;
   const from = Date.parse(phases[0]!.startedAt);
   const to = Date.parse(phases[phases.length - 1]!.endedAt);
+  // CloudWatch's minutes straddle the phase boundaries: a minute overlapping the measured phases counts whole.
+  const reach = result.scalingTimeline.source === 'cloudwatch' ? CLOUDWATCH_PERIOD_MS : 0;
   return dps.filter((d) => {
     const t = Date.parse(d.timestamp);
-    return t >= from && t < to;
+    return (reach ? t + reach > from : t >= from) && t < to;
   });
 }
 
@@ -125,10 +131,49 @@ function instanceCapacity(result: BenchResult, dps: MetricDatapoint[], doc: Terr
   return m !== undefined ? Math.round(m * 10) / 10 : undefined;
 }
 
+/** The load balancer's LCU figures over the window, each where the datapoints have it. */
+function albTotals(dps: MetricDatapoint[]): MeasuredWindow['alb'] {
+  const of = (metric: string) => dps.filter((d) => d.namespace === 'AWS/ApplicationELB' && d.metric === metric);
+  const total = (metric: string) => (of(metric).length ? of(metric).reduce((s, d) => s + d.value, 0) : undefined);
+  const active = of('ActiveConnectionCount');
+  const alb = {
+    newConnections: total('NewConnectionCount'),
+    activeConnections: active.length ? active.reduce((s, d) => s + d.value, 0) / active.length : undefined,
+    processedBytes: total('ProcessedBytes'),
+    // CloudWatch's RuleEvaluations, as the LCU rule-evaluations dimension (this stack's listener has only its default rule).
+    ruleEvaluations: total('RuleEvaluations'),
+  };
+  const measured = Object.fromEntries(Object.entries(alb).filter(([, v]) => v !== undefined));
+  return Object.keys(measured).length ? measured : undefined;
+}
+
+/**
+ * Per function, what Lambda's REPORT lines say it billed: invocations, the invoke part of the billed
+ * duration, cold starts and their INIT time. Since 2025-08-01 a cold invocation's Billed Duration
+ * includes its INIT (https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/),
+ * which the cost engine prices apart (cold starts x init duration): it is taken out of the invoke part.
+ */
+function reportedLambdaUsage(report: MetricDatapoint[], fn: (physical: string) => string | undefined) {
+  const invocations = sumBy(report, 'Invocations', 'FunctionName', fn);
+  const billed = sumBy(report, 'BilledDuration', 'FunctionName', fn);
+  const cold = sumBy(report, 'ColdStarts', 'FunctionName', fn);
+  const init = sumBy(report, 'InitDuration', 'FunctionName', fn);
+  return new Map(
+    [...invocations].map(([name, n]) => {
+      const coldStarts = cold.get(name) ?? 0;
+      const initMs = init.get(name) ?? 0;
+      return [name, { invocations: n, meanDurationMs: n > 0 ? Math.max(0, (billed.get(name) ?? 0) - initMs) / n : 0, coldStarts, meanInitMs: coldStarts > 0 ? initMs / coldStarts : 0 }];
+    }),
+  );
+}
+
 export function usageFromResult(result: BenchResult, doc: TerraformDocument, source: string): ModelUsage {
   const windowSeconds = measuredWindowSeconds(result);
   const requests = result.totals.requests;
-  const dps = inWindow(result, result.scalingTimeline.datapoints);
+  const inRun = inWindow(result, result.scalingTimeline.datapoints);
+  // Lambda's REPORT figures share metric names with AWS/Lambda's (Invocations): kept apart.
+  const reportDps = inRun.filter((d) => d.namespace === LAMBDA_REPORT_NAMESPACE);
+  const dps = inRun.filter((d) => d.namespace !== LAMBDA_REPORT_NAMESPACE);
   const modelled: string[] = [
     `bytes per request (${COST.bytesOutPerRequest} out, ${COST.bytesInPerRequest} in) and access-log bytes (${COST.accessLogBytesPerRequest}/request): ${MODELLED_WORKLOAD_PARAMETERS.bytes.join(', ')}`,
   ];
@@ -165,7 +210,11 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
       );
     else if (saturated.size > 0 && saturated.size === periods)
       modelled.push(`Lambda GB-seconds are overstated: this machine's CPU was at ${SATURATED_MACHINE_CPU_PERCENT}% or more in every period, so the measured durations include waiting for a shared core`);
-    if (invocations.size > 0) {
+    const reported = reportedLambdaUsage(reportDps, fn);
+    if (reported.size > 0) {
+      // Invocations as CloudWatch counted them; durations, cold starts and INIT as Lambda's REPORT lines billed them.
+      window.lambda = Object.fromEntries([...reported].map(([name, r]) => [name, { ...r, invocations: invocations.get(name) ?? r.invocations }]));
+    } else if (invocations.size > 0) {
       // Cold starts per function are not in the datapoints (Sums only): share the measured count by INIT time.
       window.lambda = Object.fromEntries(
         [...invocations].map(([name, n]) => [
@@ -191,6 +240,8 @@ export function usageFromResult(result: BenchResult, doc: TerraformDocument, sou
       for (const [q, n] of sumBy(dps, metric, 'QueueName', queue)) sqs.set(q, (sqs.get(q) ?? 0) + n);
     if (sqs.size) window.sqs = Object.fromEntries([...sqs].map(([q, n]) => [q, { requests: n }]));
   } else {
+    const alb = albTotals(dps);
+    if (alb) window.alb = alb;
     const inService = dps.filter((d) => d.metric === 'GroupInServiceInstances').map((d) => d.value);
     if (inService.length) window.instances = { average: inService.reduce((a, b) => a + b, 0) / inService.length, peak: Math.max(...inService) };
     else modelled.push(`instance count: no GroupInServiceInstances datapoints, sized by the capacity model (${MODELLED_WORKLOAD_PARAMETERS.capacity.join(', ')} unless the run derives it)`);
@@ -235,6 +286,7 @@ export function comparisonUsage(traditional: ModelUsage, serverless: ModelUsage)
     source: `traditional: ${traditional.usage.source}; serverless: ${serverless.usage.source}`,
     requestsPerMonth,
     ...(traditional.usage.instances ? { instances: traditional.usage.instances } : {}),
+    ...(traditional.usage.alb ? { alb: traditional.usage.alb } : {}),
     ...(traditional.usage.requestsPerSecondPerInstance ? { requestsPerSecondPerInstance: traditional.usage.requestsPerSecondPerInstance } : {}),
     natGbPerMonth: traditional.usage.natGbPerMonth,
   };

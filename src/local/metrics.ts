@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as hdr from 'hdr-histogram-js';
-import { METRICS_FILE, type MetricDatum, type MetricName, type MetricNamespace, type MetricUnit } from '../architecture/metrics.js';
+import { METRICS_FILE, RECORDED_PERCENTILES as PERCENTILES, type MetricDatum, type MetricName, type MetricNamespace, type MetricUnit } from '../architecture/metrics.js';
 
 /**
  * The local runtime's writer of the metrics contract (src/architecture/metrics.ts): it aggregates
@@ -19,8 +19,6 @@ interface Series {
   max: number;
   histogram?: hdr.Histogram;
 }
-
-const PERCENTILES = [50, 90, 95, 99] as const;
 
 export class MetricsRecorder {
   private series = new Map<string, Series>();

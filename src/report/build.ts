@@ -23,7 +23,9 @@ import {
   type ModelledParameterEntry,
   type Report,
   type ReportModel,
+  type ServerLatency,
 } from './model.js';
+import { LAMBDA_REPORT_NAMESPACE } from '../architecture/metrics.js';
 import { comparisonUsage, measuredPhases, measuredWindowSeconds, SATURATED_MACHINE_CPU_PERCENT, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
 
 /**
@@ -175,7 +177,39 @@ function scaling(result: BenchResult, file: string) {
   };
 }
 
-function coldStarts(result: BenchResult) {
+/** A window-wide statistic of the run's metrics (see ScalingTimeline.windowStatistics). */
+function windowStatistic(result: BenchResult, namespace: string, metric: string): MetricDatapoint | undefined {
+  return result.scalingTimeline.windowStatistics?.find((d) => d.namespace === namespace && d.metric === metric && Object.keys(d.dimensions).length <= 1 && !d.dimensions.FunctionName);
+}
+
+/** The front door's latency as the target measured it: the ALB's target response time, or API Gateway's latency. */
+function serverLatency(result: BenchResult, file: string): ServerLatency | null {
+  const [namespace, metric] = result.model === 'traditional' ? ['AWS/ApplicationELB', 'TargetResponseTime'] : ['AWS/ApiGateway', 'Latency'];
+  const d = windowStatistic(result, namespace, metric);
+  if (!d?.percentiles) return null;
+  const toMs = d.unit === 'Seconds' ? 1000 : 1;
+  const at = (p: string) => (d.percentiles![p] === undefined ? null : round(d.percentiles![p]! * toMs, 3));
+  return {
+    metric: `${namespace} ${metric}`,
+    requests: d.sampleCount ?? null,
+    p50: at('p50'),
+    p95: at('p95'),
+    p99: at('p99'),
+    partial: result.scalingTimeline.partial === true,
+    source: `${file} scalingTimeline.windowStatistics (${result.scalingTimeline.source}, every minute of the run)`,
+  };
+}
+
+/** Cold starts as Lambda's REPORT lines counted them over the run, beside the headers' count of the same span. */
+function platformColdStarts(result: BenchResult, file: string): Report['coldStarts']['serverless']['platform'] {
+  const cold = windowStatistic(result, LAMBDA_REPORT_NAMESPACE, 'ColdStarts');
+  if (!cold) return null;
+  const init = windowStatistic(result, LAMBDA_REPORT_NAMESPACE, 'InitDuration');
+  const headerCount = result.totals.coldStarts.count + result.phases.filter((p) => p.warmup).reduce((s, p) => s + p.totals.coldStarts.count, 0);
+  return { count: cold.value, headerCount, initP50Ms: init?.percentiles?.p50 ?? null, initP95Ms: init?.percentiles?.p95 ?? null, source: `${file} scalingTimeline.windowStatistics (Lambda REPORT lines via Logs Insights)` };
+}
+
+function coldStarts(result: BenchResult, file: string) {
   const c = result.totals.coldStarts;
   const measuredNames = new Set(measuredPhases(result).map((p) => p.name));
   const seconds = result.series.filter((p) => measuredNames.has(p.phase) && p.completedRps > 0);
@@ -188,6 +222,7 @@ function coldStarts(result: BenchResult) {
     initP95Ms: c.count ? c.initMs.p95 : null,
     p95EffectMs: withCold !== null && without !== null ? round(withCold - without, 1) : null,
     warmupCount: result.phases.filter((p) => p.warmup).reduce((s, p) => s + p.totals.coldStarts.count, 0),
+    platform: platformColdStarts(result, file),
   };
 }
 
@@ -320,6 +355,7 @@ function latencySection({ results, files }: Runs): Report['latency'] {
   });
   return {
     overall: { traditional: percentiles(results.traditional.totals, corrected.traditional), serverless: percentiles(results.serverless.totals, corrected.serverless) },
+    serverSide: { traditional: serverLatency(results.traditional, files.traditional), serverless: serverLatency(results.serverless, files.serverless) },
     phases,
     p95Series: alignSeries(results, (p) => (p.completedRps > 0 ? p.p95Ms : null)),
     source: `${files.traditional} and ${files.serverless}: phases[].totals, series[].p95Ms (HDR histograms)`,
@@ -328,10 +364,10 @@ function latencySection({ results, files }: Runs): Report['latency'] {
 
 function coldStartSection({ results, files }: Runs): Report['coldStarts'] {
   return {
-    traditional: coldStarts(results.traditional),
-    serverless: coldStarts(results.serverless),
+    traditional: coldStarts(results.traditional, files.traditional),
+    serverless: coldStarts(results.serverless, files.serverless),
     series: alignSeries(results, (p) => p.coldStarts),
-    source: `x-archcompare-cold-start / x-archcompare-init-ms response headers: ${files.traditional}, ${files.serverless} totals.coldStarts`,
+    source: `x-archcompare-cold-start / x-archcompare-init-ms response headers: ${files.traditional}, ${files.serverless} totals.coldStarts${MODELS.some((m) => platformColdStarts(results[m], files[m])) ? "; the platform's count: Lambda REPORT lines (Init Duration) read with Logs Insights" : ''}`,
   };
 }
 
@@ -426,8 +462,17 @@ export function targetLabel(results: Record<ReportModel, BenchResult>): string {
   if (r.target.kind === 'local')
     return `Local target: measured on this machine (${r.generator.cpus} CPUs) with AWS delays modelled (the local.* parameters, unless deploy --fidelity overrode them) and durations divided by ${r.timeScale}; local figures, not AWS measurements`;
   if (r.target.kind === 'aws') {
-    // The aws adapter reads no CloudWatch metrics yet (its timelines say 'not-read'): say so, and what follows.
-    return `AWS${r.target.region ? ` (${r.target.region})` : ''}: latency, errors and cold starts measured client-side against deployed stacks; no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage`;
+    // 'from CloudWatch' only for what was read from it: a timeline of another source says so.
+    const where = `AWS${r.target.region ? ` (${r.target.region})` : ''}`;
+    const read = MODELS.filter((m) => results[m].scalingTimeline.source === 'cloudwatch');
+    const partial = read.filter((m) => results[m].scalingTimeline.partial);
+    const partialText = partial.length ? ` (partial for ${partial.join(' and ')}: CloudWatch had not published the whole run when it was read)` : '';
+    if (read.length === MODELS.length)
+      return `${where}: latency, errors and cold starts measured client-side against deployed stacks; capacity, server-side latency and Lambda's REPORT lines read from CloudWatch, and costs priced from that measured usage${partialText}`;
+    if (read.length === 0)
+      return `${where}: latency, errors and cold starts measured client-side against deployed stacks; no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage`;
+    const unread = MODELS.filter((m) => !read.includes(m));
+    return `${where}: latency, errors and cold starts measured client-side against deployed stacks; ${read.join(' and ')} from CloudWatch${partialText}; ${unread.join(' and ')}: no CloudWatch metrics were read (capacity not shown, cost priced with modelled usage)`;
   }
   return 'External URLs: measured from outside, no capacity metrics';
 }
@@ -436,6 +481,7 @@ function provenanceWarnings(inputs: ReportInputs, { results, usage }: Runs, late
   const warnings = [
     ...inputs.prices.warnings,
     ...MODELS.flatMap((m) => results[m].warnings.map((w) => `${m}: ${w}`)),
+    ...MODELS.filter((m) => results[m].scalingTimeline.partial).map((m) => `${m}: ${results[m].scalingTimeline.note ?? 'the metrics read were partial'}`),
     ...MODELS.filter((m) => results[m].partial).map((m) => `${m}: the run was partial (${results[m].partialReason ?? 'interrupted'}): figures cover what ran`),
     ...MODELS.filter((m) => results[m].generator.saturated).map((m) => `${m}: the load generator was saturated for ${results[m].generator.saturatedSeconds} s: latency includes the generator's own delay`),
     ...MODELS.filter((m) => latency.overall[m].corrected).map((m) => `${m}: the generator fell behind its schedule: latencies are the coordinated-omission corrected ones`),

@@ -1,4 +1,4 @@
-import type { Percentiles, Report, ReportModel } from './model.js';
+import type { Percentiles, Report, ReportModel, ServerLatency } from './model.js';
 
 /** Number formatting shared by every renderer, so the terminal, Markdown and HTML say the same thing. */
 const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -62,15 +62,34 @@ export function scalingText(report: Report, model: ReportModel): string {
   return `${s.start} → ${s.peak} ${s.capacityUnit}; ${reaction}`;
 }
 
-/** The cold-start table's rows (label, traditional, serverless): the same in Markdown and HTML. */
+/** "12.0 / 41.0 / 88.0" from the target's own percentiles, "partial" when its read was. */
+export function serverTriple(s: ServerLatency | null): string {
+  if (!s) return '–';
+  const f = (v: number | null) => (v === null ? '–' : v >= 100 ? String(Math.round(v)) : v.toFixed(1));
+  return `${f(s.p50)} / ${f(s.p95)} / ${f(s.p99)}${s.partial ? ' (partial)' : ''}`;
+}
+
+/** The latency table's server-side row (label, traditional, serverless), when a model has one: beside the client's. */
+export function serverLatencyRow(report: Report): string[] | undefined {
+  const s = report.latency.serverSide;
+  if (!s.traditional && !s.serverless) return undefined;
+  return ['server-side, every minute of the run (ALB target response time / API Gateway latency)', serverTriple(s.traditional), serverTriple(s.serverless)];
+}
+
+/** The cold-start table's rows (label, traditional, serverless): the same in Markdown, HTML and the terminal. */
 export function coldStartRows(report: Report): string[][] {
   const cs = report.coldStarts;
   const effect = (m: ReportModel) => (cs[m].p95EffectMs === null ? '–' : `+${ms(cs[m].p95EffectMs)}`);
+  const platform = (m: ReportModel) => {
+    const p = cs[m].platform;
+    return p ? `${count(p.count)} (headers: ${count(p.headerCount)}) · init ${ms(p.initP50Ms)} / ${ms(p.initP95Ms)}` : '–';
+  };
   return [
     ['count (share of requests)', `${count(cs.traditional.count)} (${pct(cs.traditional.sharePct, 3)})`, `${count(cs.serverless.count)} (${pct(cs.serverless.sharePct, 3)})`],
     ['init p50 / p95', `${ms(cs.traditional.initP50Ms)} / ${ms(cs.traditional.initP95Ms)}`, `${ms(cs.serverless.initP50Ms)} / ${ms(cs.serverless.initP95Ms)}`],
     ['effect on per-second p95', effect('traditional'), effect('serverless')],
     ['in warm-up (excluded)', count(cs.traditional.warmupCount), count(cs.serverless.warmupCount)],
+    ...(cs.traditional.platform || cs.serverless.platform ? [["counted by Lambda's REPORT lines, whole run", platform('traditional'), platform('serverless')]] : []),
   ];
 }
 

@@ -141,8 +141,24 @@ export const TimeSeriesSchema = z.object({
 });
 export type TimeSeries = z.infer<typeof TimeSeriesSchema>;
 
+/** The front door's own latency (ALB target response time, API Gateway latency) over the run, as the target measured it. */
+export const ServerLatencySchema = z.object({
+  /** "AWS/ApplicationELB TargetResponseTime", "AWS/ApiGateway Latency". */
+  metric: z.string(),
+  requests: z.number().nonnegative().nullable(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  /** Over every minute of the run (warm-up included): the target reports whole minutes. */
+  partial: z.boolean(),
+  source: z.string(),
+});
+export type ServerLatency = z.infer<typeof ServerLatencySchema>;
+
 export const LatencySectionSchema = z.object({
   overall: z.object({ traditional: PercentilesSchema, serverless: PercentilesSchema }),
+  /** Server-side percentiles beside the client's, where the target's metrics have them (AWS: CloudWatch); null elsewhere. */
+  serverSide: z.object({ traditional: ServerLatencySchema.nullable(), serverless: ServerLatencySchema.nullable() }),
   phases: z.array(LatencyPhaseSchema),
   /** p95 of each second (ms), per model. */
   p95Series: TimeSeriesSchema,
@@ -157,6 +173,14 @@ export const ColdStartModelSchema = z.object({
   /** Median per-second p95 in seconds with a cold start minus seconds without (ms); null when one side is empty. */
   p95EffectMs: z.number().nullable(),
   warmupCount: z.number().int().nonnegative(),
+  /**
+   * Cold starts as the platform counted them (Lambda's REPORT lines with an Init Duration) over the
+   * whole run, beside the response headers' count of the same span (measured + warm-up); null where
+   * the run read no REPORT lines.
+   */
+  platform: z
+    .object({ count: z.number().nonnegative(), headerCount: z.number().int().nonnegative(), initP50Ms: z.number().nullable(), initP95Ms: z.number().nullable(), source: z.string() })
+    .nullable(),
 });
 
 export const ColdStartSectionSchema = z.object({

@@ -65,13 +65,29 @@ export interface MetricsReading {
   source: MetricsSource;
   /** Why there are no datapoints, or what was skipped. */
   note?: string;
+  /** The target had not published the whole window when it was read: the figures cover part of it. */
+  partial?: boolean;
   datapoints: MetricDatapoint[];
+  /** One datapoint per series over the whole window, for percentiles per-minute datapoints cannot be combined into. */
+  windowStatistics?: MetricDatapoint[];
+}
+
+/** How a metrics read goes. */
+export interface MetricsReadOptions {
+  /**
+   * The window is over and this is its final reading: wait (bounded, saying so through onProgress)
+   * for datapoints the target publishes late, and read everything it has (on AWS, Lambda's REPORT
+   * lines too). Without it: what is there now, cheaply (the live view during a run).
+   */
+  final?: { onProgress?: (line: string) => void; signal?: AbortSignal };
 }
 
 /** The target's logs of a window: what its runtime records, or an explicit "not read". */
 export type LogsReading =
   /** Raw process output, whole files (the lines carry no timestamps): every file written to since the window began. */
   | { source: 'local-logs'; files: string[]; note: string }
+  /** Lambda's REPORT lines summed up per function and minute by Logs Insights, as contract datapoints. */
+  | { source: 'cloudwatch-logs'; datapoints: MetricDatapoint[]; windowStatistics: MetricDatapoint[]; complete: boolean; note?: string }
   | { source: 'not-read' | 'none'; note: string };
 
 export interface Target {
@@ -83,7 +99,7 @@ export interface Target {
   /** Live state beyond the registry record; undefined when the target reports none. */
   status(record: DeploymentRecord): Promise<TargetStatus | undefined>;
   endpoints(record: DeploymentRecord): TargetEndpoints;
-  metrics(record: DeploymentRecord, window: TimeWindow): Promise<MetricsReading>;
+  metrics(record: DeploymentRecord, window: TimeWindow, options?: MetricsReadOptions): Promise<MetricsReading>;
   logs(record: DeploymentRecord, window: TimeWindow): Promise<LogsReading>;
 }
 

@@ -127,7 +127,7 @@ describe('assembling a bench result', () => {
 
   it('rejects what the result schema does not allow (a metrics source no target produces)', () => {
     const run = runOf([recorderOf([]), recorderOf([]), recorderOf([])]);
-    const bogus = { source: 'cloudwatch', datapoints: [] } as unknown as ResultInputs['scalingTimeline'];
+    const bogus = { source: 'prometheus', datapoints: [] } as unknown as ResultInputs['scalingTimeline'];
     expect(() => assembleResult(inputs(run, { scalingTimeline: bogus }))).toThrow(/source/);
   });
 });

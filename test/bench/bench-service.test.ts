@@ -10,6 +10,8 @@ import { plainRenderer } from '../../src/bench/ui/progress-renderer.js';
 import { UserError } from '../../src/errors.js';
 import { upsertDeployment } from '../../src/state/registry.js';
 import { startKnownServer, type KnownServer } from './known-server.js';
+import { awsRecord, monitoredResources, replayData } from '../support/cloudwatch-fixtures.js';
+import { startCloudWatchReplay } from '../support/cloudwatch-replay.js';
 import { tempDir } from '../support/temp-dir.js';
 
 let server: KnownServer | undefined;
@@ -54,18 +56,27 @@ describe('bench service', () => {
     expect(await readdir(path.join(root, 'results', outcome.runId))).toEqual(['serverless.json']);
   });
 
-  it('records an AWS deployment’s server-side metrics as not read: CloudWatch is not read yet', async () => {
+  it('records an AWS deployment’s server-side metrics from CloudWatch, after saying it reads them', async () => {
     server = await startKnownServer({ delayMs: 2 });
-    const root = tempDir('ac-state-');
-    const now = new Date().toISOString();
-    await upsertDeployment(
-      { model: 'traditional', target: 'aws', runId: 'dep2', status: 'deployed', createdAt: now, updatedAt: now, region: 'us-east-1', url: server.url, outputs: { url: server.url }, stateDir: path.join(root, 'deployments', 'traditional') },
-      root,
-    );
-    const outcome = await bench({ profile: await tempProfile(), stateRoot: root, timeScale: 4 });
-    const saved = await readResult(outcome.files[0]!);
-    expect(saved.target).toMatchObject({ kind: 'aws', url: server.url, region: 'us-east-1', deploymentRunId: 'dep2' });
-    expect(saved.scalingTimeline).toEqual({ source: 'not-read', note: expect.stringMatching(/^not read: CloudWatch is not read yet/), datapoints: [] });
+    const start = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const resources = monitoredResources('traditional');
+    const cloudwatch = await startCloudWatchReplay(replayData([resources], start, 4));
+    try {
+      const root = tempDir('ac-state-');
+      const now = new Date().toISOString();
+      await upsertDeployment({ ...awsRecord('traditional', cloudwatch.url, resources), runId: 'dep2', createdAt: now, updatedAt: now, url: server.url, stateDir: path.join(root, 'deployments', 'traditional') }, root);
+      const lines: string[] = [];
+      const renderer = plainRenderer((l) => lines.push(l));
+      const outcome = await bench({ profile: await tempProfile(), stateRoot: root, timeScale: 4, onProgress: (p) => renderer.progress(p) });
+      const saved = await readResult(outcome.files[0]!);
+      expect(saved.target).toMatchObject({ kind: 'aws', url: server.url, region: 'us-east-1', deploymentRunId: 'dep2' });
+      expect(saved.scalingTimeline).toMatchObject({ source: 'cloudwatch', partial: false });
+      expect(saved.scalingTimeline.datapoints.some((d) => d.metric === 'GroupInServiceInstances' && d.dimensions.AutoScalingGroupName === resources.AutoScalingGroupName)).toBe(true);
+      expect(saved.scalingTimeline.windowStatistics?.find((d) => d.metric === 'TargetResponseTime')?.percentiles?.p95).toBe(0.019);
+      expect(lines).toContain('[traditional] reading CloudWatch metrics');
+    } finally {
+      await cloudwatch.stop();
+    }
   });
 
   it('refuses a model that is not deployed, and an empty registry, in one line', async () => {

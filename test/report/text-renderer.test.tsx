@@ -40,11 +40,17 @@ const VARIANTS: Record<string, Report> = {
     r.cost.traditional.costPerMillionRequests = null;
     r.latency.phases = r.latency.phases.map((p) => ({ ...p, serverless: null }));
     r.latency.p95Series = { t: [], traditional: [], serverless: [] };
-    r.coldStarts.traditional = { count: 0, sharePct: 0, initP50Ms: null, initP95Ms: null, p95EffectMs: null, warmupCount: 0 };
+    r.coldStarts.traditional = { count: 0, sharePct: 0, initP50Ms: null, initP95Ms: null, p95EffectMs: null, warmupCount: 0, platform: null };
     r.coldStarts.series = { ...r.coldStarts.series, traditional: r.coldStarts.series.traditional.map(() => null) };
     r.scaling.serverless = { ...r.scaling.serverless, capacity: [], start: null, peak: null, reactionModelledS: null };
     r.effort.serverless.items = [];
     r.provenance.warnings = [];
+  }),
+  // An AWS run read from CloudWatch: server-side latency beside the client's, the platform's cold starts, one side partial.
+  'read from CloudWatch': variant((r) => {
+    const side = (metric: string, p95: number, partial: boolean) => ({ metric, requests: 1200, p50: 12.5, p95, p99: 240, partial, source: 'cw' });
+    r.latency.serverSide = { traditional: side('AWS/ApplicationELB TargetResponseTime', 41, false), serverless: side('AWS/ApiGateway Latency', 180, true) };
+    r.coldStarts.serverless.platform = { count: 14, headerCount: 12, initP50Ms: 212.5, initP95Ms: 480, source: 'cw' };
   }),
   // Long prose that wraps (a word longer than a row, a row filled to the last column, wide
   // characters, emoji Ink's two width measures disagree on) and a criterion row too wide for 80.

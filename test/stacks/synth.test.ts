@@ -102,12 +102,26 @@ describe('traditional stack', () => {
     expect(lt.tag_specifications.map((t: { resource_type: string }) => t.resource_type).sort()).toEqual(['instance', 'volume']);
   });
 
+  it('exports what CloudWatch knows its resources by: the ALB and target group ARN suffixes, the ASG and the DB', () => {
+    const out = json.output?.monitored_resources as { value: Record<string, unknown> };
+    expect(out.value).toEqual({
+      model: 'traditional',
+      LoadBalancer: ref('aws_lb', 'main', 'arn_suffix'),
+      TargetGroup: ref('aws_lb_target_group', 'app', 'arn_suffix'),
+      AutoScalingGroupName: ref('aws_autoscaling_group', 'app', 'name'),
+      DBInstanceIdentifier: ref('aws_db_instance', 'main', 'identifier'),
+    });
+  });
+
   it('scales the Auto Scaling Group by target tracking within the configured bounds', () => {
     const asg = resource(json, 'aws_autoscaling_group', 'app');
     expect(asg).toMatchObject({ min_size: 2, desired_capacity: 3, max_size: 7, health_check_type: 'ELB' });
     expect(asg.vpc_zone_identifier).toEqual([ref('aws_subnet', 'private_0', 'id'), ref('aws_subnet', 'private_1', 'id')]);
     expect(asg.target_group_arns).toEqual([ref('aws_lb_target_group', 'app', 'arn')]);
     expect(asg.tag).toContainEqual({ key: 'archcompare:run-id', value: RUN_ID, propagate_at_launch: true });
+    // The group metrics the report's scaling timeline reads, published every minute.
+    expect(asg).toMatchObject({ metrics_granularity: '1Minute' });
+    expect(asg.enabled_metrics).toEqual(expect.arrayContaining(['GroupInServiceInstances', 'GroupDesiredCapacity']));
     expect(resource(json, 'aws_autoscaling_policy', 'cpu_target')).toMatchObject({
       policy_type: 'TargetTrackingScaling',
       target_tracking_configuration: { target_value: 55, predefined_metric_specification: { predefined_metric_type: 'ASGAverageCPUUtilization' } },
@@ -174,6 +188,19 @@ describe('serverless stack', () => {
       { serverless: { lambdaMemoryMb: 1024, lambdaArchitecture: 'x86_64', reservedConcurrency: 50, apiThrottleRateLimit: 300, apiThrottleBurstLimit: 600, dynamoPointInTimeRecovery: false } },
       RUN_ID,
     ));
+  });
+
+  it('exports what CloudWatch knows its resources by: the API, every function with its log group, table and queue', () => {
+    const out = json.output?.monitored_resources as { value: Record<string, unknown> };
+    expect(out.value).toEqual({
+      model: 'serverless',
+      ApiId: ref('aws_apigatewayv2_api', 'http', 'id'),
+      functions: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [f.id, { FunctionName: ref('aws_lambda_function', terraformName(f.id), 'function_name'), LogGroup: ref('aws_lambda_function', terraformName(f.id), 'logging_config[0].log_group') }])),
+      tables: Object.fromEntries(TABLES.map((t) => [t, ref('aws_dynamodb_table', t, 'name')])),
+      queues: { orders: { QueueName: ref('aws_sqs_queue', 'orders', 'name'), DeadLetterQueueName: ref('aws_sqs_queue', 'orders_dlq', 'name') } },
+    });
+    // Each function's log group is the one it writes to.
+    for (const f of LAMBDA_FUNCTIONS) expect(resource(json, 'aws_lambda_function', terraformName(f.id)).logging_config).toMatchObject({ log_group: ref('aws_cloudwatch_log_group', `${terraformName(f.id)}_logs`, 'name') });
   });
 
   it('has one Lambda per domain plus the orders consumer, sized from the config, with log groups', () => {

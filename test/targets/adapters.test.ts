@@ -41,12 +41,12 @@ describe('the local adapter', () => {
 });
 
 describe('the aws adapter', () => {
-  it('says explicitly that CloudWatch metrics and logs are not read, and reports nothing live', async () => {
+  it('says explicitly that CloudWatch is not read for a deployment that records no monitored resources, and reports nothing live', async () => {
     const rec = record({ target: 'aws', url: 'https://x.example', outputs: { url: 'https://x.example', alb_dns_name: 'x.example' } });
     const aws = await targetOf(rec);
     expect(aws.name).toBe('aws');
-    expect(await aws.metrics(rec, window)).toEqual({ source: 'not-read', note: expect.stringMatching(/^not read: CloudWatch is not read yet/), datapoints: [] });
-    expect(await aws.logs(rec, window)).toEqual({ source: 'not-read', note: expect.stringMatching(/^not read: CloudWatch Logs are not read yet/) });
+    expect(await aws.metrics(rec, window)).toEqual({ source: 'not-read', note: expect.stringMatching(/^not read: the deployment records no monitored_resources output/), datapoints: [] });
+    expect(await aws.logs(rec, window)).toEqual({ source: 'not-read', note: expect.stringMatching(/^not read: the deployment records no monitored_resources output/) });
     expect(await aws.status(rec)).toBeUndefined();
     expect(aws.endpoints(rec)).toEqual({ frontDoor: 'https://x.example', outputs: { alb_dns_name: 'x.example' } });
   });

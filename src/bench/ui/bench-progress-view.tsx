@@ -50,7 +50,7 @@ export function BenchProgressView({ state }: { state: BenchProgressState }) {
         </Box>
       ) : p ? (
         <Text>
-          <Text bold>{p.model}</Text> {p.stage === 'setup' ? 'preparing (health, catalog, seed users)…' : p.stage === 'invariants' ? 'checking invariants…' : 'done'}
+          <Text bold>{p.model}</Text> {p.stage === 'setup' ? 'preparing (health, catalog, seed users)…' : p.stage === 'invariants' ? 'checking invariants…' : p.stage === 'metrics' ? `${p.note ?? 'reading metrics'}…` : 'done'}
         </Text>
       ) : null}
     </Box>

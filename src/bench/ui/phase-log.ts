@@ -28,6 +28,7 @@ export function formatPhaseLine(model: string, phase: PhaseResult): string {
 export function formatStageLine(p: BenchProgress): string | undefined {
   if (p.stage === 'setup') return `[${p.model}] preparing: health check, catalog, seed users`;
   if (p.stage === 'invariants') return `[${p.model}] checking invariants`;
+  if (p.stage === 'metrics' && p.note) return `[${p.model}] ${p.note}`;
   return undefined;
 }
 
@@ -37,6 +38,8 @@ export function formatResultSummary(file: string, r: BenchResult): string[] {
     `${r.model}${r.partial ? ' (PARTIAL: ' + (r.partialReason ?? '') + ')' : ''}: ${r.totals.requests} requests, ${r.totals.throughputRps.toFixed(1)} req/s, p95 ${r.totals.latencyMs.p95.toFixed(1)} ms, p99 ${r.totals.latencyMs.p99.toFixed(1)} ms, errors ${r.totals.errors}, 429s ${r.totals.throttled}, cold starts ${r.totals.coldStarts.count}`,
   ];
   if (r.invariants.length) lines.push(`  invariants: ${r.invariants.map((i) => `${i.id} ${i.status.toUpperCase()}`).join(', ')}`);
+  const tl = r.scalingTimeline;
+  if (tl.source === 'cloudwatch') lines.push(`  CloudWatch: ${tl.datapoints.length} datapoints${tl.partial ? ' (PARTIAL)' : ''}${tl.note ? `: ${tl.note}` : ''}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   lines.push(`  saved ${file}`);
   return lines;

@@ -1,4 +1,4 @@
-import { breakEvenText, coldStartRows, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
+import { breakEvenText, coldStartRows, serverLatencyRow, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The HTML page's text sections (tables, provenance), escaped; the charts are drawn client-side. */
@@ -44,6 +44,7 @@ export function htmlSections(report: Report) {
       [
         ...report.latency.phases.map((p) => [p.highlighted ? { html: `<strong>${esc(p.name)}</strong> (spike)` } : p.name, p.targetRate, triple(p.traditional), triple(p.serverless)]),
         ['all measured phases', '', triple(report.latency.overall.traditional), triple(report.latency.overall.serverless)],
+        ...((row) => (row ? [[row[0]!, '', row[1]!, row[2]!]] : []))(serverLatencyRow(report)),
       ],
     ) + `<p class="muted">${esc(report.latency.source)}</p>`;
   const cs = report.coldStarts;

@@ -1,4 +1,4 @@
-import { breakEvenText, coldStartRows, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
+import { breakEvenText, coldStartRows, serverLatencyRow, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The report as GitHub-flavoured Markdown (a PR comment): tables, no HTML, no colours. */
@@ -44,12 +44,14 @@ export function renderMarkdown(report: Report): string {
   }
 
   out.push('### Latency (ms, p50 / p95 / p99)');
+  const serverRow = serverLatencyRow(report);
   out.push(
     table(
       ['phase', 'target rate', 'traditional', 'serverless'],
       [
         ...report.latency.phases.map((p) => [p.highlighted ? `**${p.name}** (spike)` : p.name, p.targetRate, triple(p.traditional), triple(p.serverless)]),
         ['all measured phases', '', triple(report.latency.overall.traditional), triple(report.latency.overall.serverless)],
+        ...(serverRow ? [[serverRow[0]!, '', serverRow[1]!, serverRow[2]!]] : []),
       ],
     ),
   );

@@ -1,4 +1,4 @@
-import { breakEvenText, count, figure, measuredFiguresText, money, ms, pct, pricedUsageText, requests, scalingText, triple, winnerText } from '../format.js';
+import { breakEvenText, count, figure, measuredFiguresText, money, ms, pct, pricedUsageText, requests, scalingText, serverTriple, triple, winnerText } from '../format.js';
 import type { Report, ReportModel } from '../model.js';
 import { bar, sparkline } from './charts.js';
 
@@ -122,6 +122,8 @@ export function reportBlocks(report: Report, width: number): Block[] {
     line(row(`${p.highlighted ? '▶' : ' '}${p.name} (${p.targetRate})`, triple(p.traditional), triple(p.serverless)), p.highlighted ? { tone: 'yellow' } : {});
   }
   line(row(' all measured phases', triple(report.latency.overall.traditional), triple(report.latency.overall.serverless)));
+  const serverSide = report.latency.serverSide;
+  if (serverSide.traditional || serverSide.serverless) line(row(' server-side (whole run)', serverTriple(serverSide.traditional), serverTriple(serverSide.serverless)));
   dim(`  p95 per second, scale 0–${ms(p95Max)}, ${report.latency.p95Series.t.length} s (wall)`);
   for (const m of MODELS) spark(m, sparkline(report.latency.p95Series[m], sparkWidth, p95Max), toneOf(m));
 
@@ -133,6 +135,8 @@ export function reportBlocks(report: Report, width: number): Block[] {
   line(row('init p50 / p95', `${ms(cs.traditional.initP50Ms)} / ${ms(cs.traditional.initP95Ms)}`, `${ms(cs.serverless.initP50Ms)} / ${ms(cs.serverless.initP95Ms)}`));
   line(row('effect on p95 per second', effect('traditional'), effect('serverless')));
   line(row('in warm-up (excluded)', count(cs.traditional.warmupCount), count(cs.serverless.warmupCount)));
+  const platform = (m: ReportModel) => (cs[m].platform ? `${count(cs[m].platform!.count)} (headers ${count(cs[m].platform!.headerCount)})` : '–');
+  if (cs.traditional.platform || cs.serverless.platform) line(row("by Lambda's REPORT lines", platform('traditional'), platform('serverless')));
   dim(`  cold starts per second, scale 0–${coldMax}`);
   for (const m of MODELS) spark(m, sparkline(cs.series[m], sparkWidth, coldMax), toneOf(m));
 
