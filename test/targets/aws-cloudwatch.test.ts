@@ -1,3 +1,4 @@
+import { LAMBDA_FUNCTIONS } from '../../src/architecture/system.js';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_REPORT_NAMESPACE } from '../../src/architecture/metrics.js';
@@ -99,7 +100,7 @@ describe('aws target: CloudWatch read against a server replaying GetMetricData a
     expect(logs.source).toBe('cloudwatch-logs');
     if (logs.source !== 'cloudwatch-logs') return;
     expect(logs.complete).toBe(true);
-    expect(logs.datapoints.filter((d) => d.metric === 'ColdStarts').reduce((s, d) => s + d.value, 0)).toBe(COLD_INIT_MS.length * 6);
+    expect(logs.datapoints.filter((d) => d.metric === 'ColdStarts').reduce((s, d) => s + d.value, 0)).toBe(COLD_INIT_MS.length * LAMBDA_FUNCTIONS.length);
   });
 
   it('says not read, and why, for a deployment without the monitored_resources output', async () => {
