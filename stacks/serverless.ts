@@ -95,7 +95,8 @@ export class ServerlessStack extends TerraformStack {
     const monitored: ServerlessMonitoredResources = {
       model: 'serverless',
       ApiId: api.id,
-      functions: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [f.id, { FunctionName: functions[f.id].functionName, LogGroup: functions[f.id].loggingConfig.logGroup }])) as ServerlessMonitoredResources['functions'],
+      // The log group's own name, not the function's read-back logging_config: an emulator may return that block empty.
+      functions: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [f.id, { FunctionName: functions[f.id].functionName, LogGroup: logGroupOf(this, f.id).name }])) as ServerlessMonitoredResources['functions'],
       tables: Object.fromEntries(TABLES.map((t) => [t, tables[t].name])) as ServerlessMonitoredResources['tables'],
       queues: Object.fromEntries(QUEUES.map((q) => [q, { QueueName: queues[q].queue.name, DeadLetterQueueName: queues[q].deadLetters.name }])) as ServerlessMonitoredResources['queues'],
     };
@@ -237,6 +238,11 @@ function addFunctions(stack: Stack, config: ResolvedStackConfig, deps: { tables:
     functions[fn.id] = addFunction(stack, config, fn, accessStatements(fn, deps.tables, deps.queues, deps.secrets), environment);
   }
   return functions;
+}
+
+/** The log group addFunction created for a function (construct id `<terraform name>_logs`). */
+function logGroupOf(stack: Stack, id: LambdaFunctionDescription['id']): CloudwatchLogGroup {
+  return stack.node.findChild(`${terraformName(id)}_logs`) as CloudwatchLogGroup;
 }
 
 /** The function with its log group, role and least-privilege policy; resources at aws_*.<terraform name>. */

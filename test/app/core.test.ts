@@ -71,8 +71,8 @@ describe('environment', () => {
     expect(() => parseServerEnv({ JWT_SECRET: 'short', DATABASE_URL: 'postgres://x' })).toThrow(/JWT_SECRET: must be at least 32 characters/);
     expect(() => parseServerEnv({ ...secret, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
     expect(() => parseServerEnv({ ...secret, DATABASE_URL: 'postgres://x', PORT: 'eighty' })).toThrow(/PORT: must be a number/);
-    expect(() => parseLambdaEnv(['TABLE_ORDERS'], { ...secret })).toThrow(/lambda environment: TABLE_ORDERS: is required for this function/);
-    expect(() => parseLambdaEnv([], { ...secret, DYNAMODB_TRANSACTIONS: 'maybe' })).toThrow(/DYNAMODB_TRANSACTIONS/);
-    expect(() => parseLambdaEnv([], { JWT_SECRET_ARN: 'not-an-arn' })).toThrow(/JWT_SECRET_ARN: must be a Secrets Manager ARN/);
+    expect(() => parseLambdaEnv(['TABLE_ORDERS'], { ...secret }, { jwtSecret: true })).toThrow(/lambda environment: TABLE_ORDERS: is required for this function/);
+    expect(() => parseLambdaEnv([], { ...secret, DYNAMODB_TRANSACTIONS: 'maybe' }, { jwtSecret: true })).toThrow(/DYNAMODB_TRANSACTIONS/);
+    expect(() => parseLambdaEnv([], { JWT_SECRET_ARN: 'not-an-arn' }, { jwtSecret: true })).toThrow(/JWT_SECRET_ARN: must be a Secrets Manager ARN/);
   });
 });
