@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { loadPriceBook } from '../pricing/snapshot-store.js';
 import { deploymentDir, removeDeployment, stateRoot, updateDeployment, upsertDeployment, type DeploymentRecord } from '../state/registry.js';
 import { BACKEND_OVERRIDE_FILE, backendOverride, deleteRemoteDeployment, parseStateUrl, putRemoteRecord, stateUrl, type RemoteState } from '../state/remote-state.js';
-import { awsClientConfig, type AwsConnection } from './aws-connection.js';
+import { awsClientConfig, checkProfileExists, type AwsConnection } from './aws-connection.js';
 import { classifyAwsFailure, classifySdkError } from './aws-errors.js';
 import type { SweepResult } from './aws-inventory.js';
 import { describePlanCost, guardrailDecision, planStandingCost, requireConsentPossible, type DeployGuard, type PlanCost } from './guardrails.js';
@@ -143,6 +143,7 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   // Before anything is synthesized or planned: nobody to ask and no --yes is refused at once.
   requireConsentPossible(guard);
   const remote = opts.remoteState ? parseStateUrl(opts.remoteState) : undefined;
+  if (opts.profile) await checkProfileExists(opts.profile);
   const region = opts.region ?? opts.config.region;
   const conn = { region, profile: opts.profile, endpointUrl: opts.endpointUrl };
   const config: ResolvedStackConfig = { ...opts.config, region, createdAt: createdAtTagValue(new Date()) };
@@ -179,12 +180,12 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   // Until apply starts nothing exists in AWS: a failure or refusal before it leaves no record behind.
   let applying = false;
   try {
-    await terraformInit(bin, workdir, env, progress, opts.interrupted);
     if (model === 'serverless') {
       progress.step("checking the account's Lambda concurrency");
       const { checkLambdaConcurrency } = await import('./lambda-concurrency.js');
       progress.log((await checkLambdaConcurrency(conn, config.serverless, guard.peak)).note);
     }
+    await terraformInit(bin, workdir, env, progress, opts.interrupted);
     progress.step('terraform plan');
     await runInterruptible(
       runTerraform(bin, ['plan', '-input=false', '-json', `-out=${PLAN_FILE}`], {

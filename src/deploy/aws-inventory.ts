@@ -688,6 +688,7 @@ export const PART_OF: Readonly<Record<string, string>> = {
   aws_cognito_user_pool_client: 'aws_cognito_user_pool',
   aws_cognito_user_pool_domain: 'aws_cognito_user_pool',
   aws_lambda_permission: 'aws_lambda_function',
+  aws_lambda_alias: 'aws_lambda_function',
   aws_lambda_provisioned_concurrency_config: 'aws_lambda_function',
   aws_lambda_function_event_invoke_config: 'aws_lambda_function',
   aws_secretsmanager_secret_version: 'aws_secretsmanager_secret',
