@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, loadProfileFlag, maxHourlyCostFlag, regionFlag, reportFormatFlag, reportOutputFlag, stateFlag, targetFlag, timeScaleFlag, yesFlag } from '../src/cli/flags.js';
+import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, failIfFlag, loadProfileFlag, maxHourlyCostFlag, regionFlag, reportFormatFlag, reportOutputFlag, stateFlag, targetFlag, timeScaleFlag, yesFlag } from '../src/cli/flags.js';
 import { MODELS, type Model } from '../src/config/stack-config.js';
 import type { Target } from '../src/state/registry.js';
 
@@ -11,6 +11,7 @@ export default class Compare extends BaseCommand {
   static override examples = [
     '<%= config.bin %> compare --profile spike',
     '<%= config.bin %> compare --profile steady --time-scale 20 --format md --output report.md',
+    '<%= config.bin %> compare --profile steady --format md --output report.md --fail-if "p95>300ms" --fail-if "errors>0.1%"',
     '<%= config.bin %> compare --profile spike --target aws --region eu-west-1 --aws-profile shop-dev --max-hourly-cost 0.50',
   ];
   static override flags = {
@@ -26,6 +27,7 @@ export default class Compare extends BaseCommand {
     yes: yesFlag,
     'max-hourly-cost': maxHourlyCostFlag(),
     state: stateFlag,
+    'fail-if': failIfFlag(),
     format: reportFormatFlag('Report format (default: ink on a terminal, plain text otherwise).'),
     output: reportOutputFlag,
   };
@@ -72,6 +74,7 @@ export default class Compare extends BaseCommand {
           confirm: terminalConfirm(view),
         },
         remoteState: flags.state,
+        failIf: flags['fail-if'],
         format,
         columns: process.stdout.columns,
         color: format === 'ink' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
@@ -84,6 +87,10 @@ export default class Compare extends BaseCommand {
         await writeReportOutput(outcome, format, flags.output, (text) => this.log(text));
       }
       if (outcome.error) throw outcome.error;
+      const [{ gateLines }, { EXIT_CODES }] = await Promise.all([import('../src/report/gates.js'), import('../src/errors.js')]);
+      const report = outcome.report as import('../src/report/model.js').Report | undefined;
+      if (report) for (const line of gateLines(report)) process.stderr.write(`${line}\n`);
+      if (report?.gates?.failed) process.exitCode = EXIT_CODES.thresholdFailed;
     } finally {
       view.stop();
       process.off('SIGINT', onSignal);

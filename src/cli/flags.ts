@@ -63,3 +63,15 @@ export const maxHourlyCostFlag = Flags.custom<string>({
 export const stateFlag = Flags.string({
   description: "aws: keep terraform's state and the deployment record in S3 (s3://BUCKET/PREFIX, S3 native locking), so a CI job's deployment outlives its runner.",
 });
+
+/** --fail-if, repeatable: the same threshold grammar as a profile's `thresholds:` (src/gates/thresholds.ts). */
+export const failIfFlag = Flags.custom<import('../gates/thresholds.js').Threshold>({
+  multiple: true,
+  description: 'Fail the run (exit code 99) when this holds for a model, k6-style: "p95>300ms", "p99>1s", "errors>0.1%", "cost>500/mo". Repeatable; added to the profile\'s thresholds.',
+  parse: async (input) => {
+    const [{ parseThreshold }, { UserError }] = await Promise.all([import('../gates/thresholds.js'), import('../errors.js')]);
+    const parsed = parseThreshold(input);
+    if ('error' in parsed) throw new UserError(`--fail-if ${parsed.error}`, 'pass e.g. --fail-if "p95>300ms" --fail-if "errors>0.1%" --fail-if "cost>500/mo"');
+    return parsed;
+  },
+});

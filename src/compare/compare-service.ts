@@ -1,6 +1,7 @@
 import type { BenchProgress } from '../bench/harness.js';
 import type { Model, StackConfigInput } from '../config/stack-config.js';
 import type { DeployGuard } from '../deploy/guardrails.js';
+import type { Threshold } from '../gates/thresholds.js';
 import type { ProgressSink } from '../deploy/progress.js';
 import { UserError } from '../errors.js';
 import { readRegistry, stateRoot, type Target } from '../state/registry.js';
@@ -28,6 +29,8 @@ export interface CompareRequest {
   guard?: DeployGuard;
   /** aws: `s3://bucket/prefix` for terraform's state and the deployment records. */
   remoteState?: string;
+  /** --fail-if thresholds, checked with the profile's own in the report. */
+  failIf?: Threshold[];
   /** Terminal width and colours for the ink/text layouts. */
   columns?: number;
   color?: boolean;
@@ -160,7 +163,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
     // of one model sets it against the newest saved result of the other (the newest of each, as `report` does).
     const both = req.models.includes('traditional') && req.models.includes('serverless');
     const inputs = await reportModule.loadReportInputs({ runId: both ? benched.runId : undefined, root, configFile: req.configFile, region: req.region });
-    const report = reportModule.buildReport(inputs);
+    const { applyGates } = await import('../report/gates.js');
+    const report = applyGates(reportModule.buildReport(inputs), profile.thresholds ?? [], req.failIf ?? []);
     outcome.report = report;
     outcome.rendered = reportModule.renderReport(report, req.format, { columns: req.columns, color: req.color });
     set('report', { status: 'done', detail: `run ${benched.runId}` });
