@@ -140,6 +140,7 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   const root = opts.root ?? stateRoot();
   const { model, progress } = opts;
   const guard = opts.guard ?? { assumeYes: false, interactive: false };
+  const bin = await findTerraform();
   // Before anything is synthesized or planned: nobody to ask and no --yes is refused at once.
   requireConsentPossible(guard);
   const remote = opts.remoteState ? parseStateUrl(opts.remoteState) : undefined;
@@ -147,7 +148,6 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   const region = opts.region ?? opts.config.region;
   const conn = { region, profile: opts.profile, endpointUrl: opts.endpointUrl };
   const config: ResolvedStackConfig = { ...opts.config, region, createdAt: createdAtTagValue(new Date()) };
-  const bin = await findTerraform();
   await mkdir(root, { recursive: true });
   const env = { ...(await terraformEnv(root)), ...awsCredentialEnv(opts) };
 
