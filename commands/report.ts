@@ -27,14 +27,15 @@ export default class Report extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Report);
     // Only what this format needs, and never Ink: the terminal layout is drawn as a string (render/text.ts).
-    const [{ loadReportInputs }, { buildReport }, { applyGates, gateLines }, { EXIT_CODES }] = await Promise.all([
+    const [{ loadReportInputs }, { buildReport }, { applyGates, gateLines }, { EXIT_CODES }, { thresholdOf }] = await Promise.all([
       import('../src/report/inputs.js'),
       import('../src/report/build.js'),
       import('../src/report/gates.js'),
       import('../src/errors.js'),
+      import('../src/gates/thresholds.js'),
     ]);
     const inputs = await loadReportInputs({ runId: flags.run, configFile: flags.config, effortWeightsFile: flags['effort-weights'], region: flags.region, freeTier: flags['free-tier'] });
-    const report = applyGates(buildReport(inputs), inputs.results.traditional.result.profile.definition.thresholds ?? [], flags['fail-if'] ?? []);
+    const report = applyGates(buildReport(inputs), (inputs.results.traditional.result.profile.definition.thresholds ?? []).map(thresholdOf), flags['fail-if'] ?? []);
     // Gates go to stderr whatever the format: stdout stays the report.
     for (const line of gateLines(report)) process.stderr.write(`${line}\n`);
     if (report.gates?.failed) process.exitCode = EXIT_CODES.thresholdFailed;

@@ -163,8 +163,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
     // of one model sets it against the newest saved result of the other (the newest of each, as `report` does).
     const both = req.models.includes('traditional') && req.models.includes('serverless');
     const inputs = await reportModule.loadReportInputs({ runId: both ? benched.runId : undefined, root, configFile: req.configFile, region: req.region });
-    const { applyGates } = await import('../report/gates.js');
-    const report = applyGates(reportModule.buildReport(inputs), profile.thresholds ?? [], req.failIf ?? []);
+    const [{ applyGates }, { thresholdOf }] = await Promise.all([import('../report/gates.js'), import('../gates/thresholds.js')]);
+    const report = applyGates(reportModule.buildReport(inputs), (profile.thresholds ?? []).map(thresholdOf), req.failIf ?? []);
     outcome.report = report;
     outcome.rendered = reportModule.renderReport(report, req.format, { columns: req.columns, color: req.color });
     set('report', { status: 'done', detail: `run ${benched.runId}` });

@@ -48,18 +48,24 @@ export function parseThreshold(text: string): Threshold | { error: string } {
   return { expression: text.trim(), metric, operator: m[2] as GateOperator, limit: new Decimal(m[3]!).mul(factor).toString() };
 }
 
-/** One threshold, as a profile's `thresholds:` entry and as a --fail-if value. */
+/**
+ * One threshold, as a profile's `thresholds:` entry and as a --fail-if value: checked, kept as written
+ * (a profile is stored in every bench result and read back through this schema), parsed by thresholdOf.
+ */
 export const ThresholdSchema = z
   .string()
-  .transform((text, ctx) => {
+  .superRefine((text, ctx) => {
     const parsed = parseThreshold(text);
-    if ('error' in parsed) {
-      ctx.addIssue({ code: 'custom', message: parsed.error });
-      return z.NEVER;
-    }
-    return parsed;
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
   })
   .describe(`A condition that fails the run, k6-style: ${EXAMPLES}. Metrics: ${Object.entries(GATE_METRICS).map(([k, v]) => `${k} (${v.unit})`).join(', ')}.`);
+
+/** A threshold the schema already accepted. */
+export function thresholdOf(text: string): Threshold {
+  const parsed = parseThreshold(text);
+  if ('error' in parsed) throw new Error(parsed.error);
+  return parsed;
+}
 
 export interface GateCheck {
   expression: string;
