@@ -14,6 +14,8 @@ export default defineConfig({
     maxWorkers: 2,
     // We support Node >= 20.19 on purpose; the SDK's notice about its future Node 22 floor is noise.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // GitHub's workflow parser imports its JSON schema without an import attribute: let Vite load it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
     projects: [
       {
         extends: true,

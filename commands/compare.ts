@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, loadProfileFlag, regionFlag, reportFormatFlag, reportOutputFlag, targetFlag, timeScaleFlag } from '../src/cli/flags.js';
+import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, failIfFlag, loadProfileFlag, maxHourlyCostFlag, regionFlag, reportFormatFlag, reportOutputFlag, stateFlag, targetFlag, timeScaleFlag, yesFlag } from '../src/cli/flags.js';
 import { MODELS, type Model } from '../src/config/stack-config.js';
 import type { Target } from '../src/state/registry.js';
 
@@ -11,7 +11,8 @@ export default class Compare extends BaseCommand {
   static override examples = [
     '<%= config.bin %> compare --profile spike',
     '<%= config.bin %> compare --profile steady --time-scale 20 --format md --output report.md',
-    '<%= config.bin %> compare --profile spike --target aws --region eu-west-1 --aws-profile shop-dev',
+    '<%= config.bin %> compare --profile steady --format md --output report.md --fail-if "p95>300ms" --fail-if "errors>0.1%"',
+    '<%= config.bin %> compare --profile spike --target aws --region eu-west-1 --aws-profile shop-dev --max-hourly-cost 0.50',
   ];
   static override flags = {
     profile: loadProfileFlag({ default: 'spike' }),
@@ -23,6 +24,10 @@ export default class Compare extends BaseCommand {
     region: regionFlag,
     'aws-profile': awsProfileFlag,
     'endpoint-url': endpointUrlFlag,
+    yes: yesFlag,
+    'max-hourly-cost': maxHourlyCostFlag(),
+    state: stateFlag,
+    'fail-if': failIfFlag(),
     format: reportFormatFlag('Report format (default: ink on a terminal, plain text otherwise).'),
     output: reportOutputFlag,
   };
@@ -30,7 +35,12 @@ export default class Compare extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Compare);
     const models: Model[] = flags.models === 'both' ? [...MODELS] : [flags.models as Model];
-    const [{ compare }, { runPipelineView }] = await Promise.all([import('../src/compare/compare-service.js'), import('../src/compare/ui/run-view.js')]);
+    const [{ compare }, { runPipelineView }, { canAsk, terminalConfirm }, { Decimal }] = await Promise.all([
+      import('../src/compare/compare-service.js'),
+      import('../src/compare/ui/run-view.js'),
+      import('../src/cli/confirm.js'),
+      import('../src/pricing/money.js'),
+    ]);
     const interactive = Boolean(process.stderr.isTTY) && !process.env.CI;
     const format = (flags.format ?? (interactive && process.stdout.isTTY && !flags.output ? 'ink' : 'text')) as 'ink' | 'text' | 'json' | 'md' | 'html';
 
@@ -57,6 +67,14 @@ export default class Compare extends BaseCommand {
         region: flags.region,
         awsProfile: flags['aws-profile'],
         endpointUrl: flags['endpoint-url'],
+        guard: {
+          assumeYes: flags.yes,
+          interactive: canAsk(),
+          maxHourlyCost: flags['max-hourly-cost'] !== undefined ? new Decimal(flags['max-hourly-cost']) : undefined,
+          confirm: terminalConfirm(view),
+        },
+        remoteState: flags.state,
+        failIf: flags['fail-if'],
         format,
         columns: process.stdout.columns,
         color: format === 'ink' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
@@ -69,6 +87,10 @@ export default class Compare extends BaseCommand {
         await writeReportOutput(outcome, format, flags.output, (text) => this.log(text));
       }
       if (outcome.error) throw outcome.error;
+      const [{ gateLines }, { EXIT_CODES }] = await Promise.all([import('../src/report/gates.js'), import('../src/errors.js')]);
+      const report = outcome.report as import('../src/report/model.js').Report | undefined;
+      if (report) for (const line of gateLines(report)) process.stderr.write(`${line}\n`);
+      if (report?.gates?.failed) process.exitCode = EXIT_CODES.thresholdFailed;
     } finally {
       view.stop();
       process.off('SIGINT', onSignal);

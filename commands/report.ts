@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { configFlag, freeTierFlag, reportFormatFlag, reportOutputFlag } from '../src/cli/flags.js';
+import { configFlag, failIfFlag, freeTierFlag, reportFormatFlag, reportOutputFlag } from '../src/cli/flags.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'Side-by-side report of the latest bench results of both models: verdict, cost, latency, cold starts, scaling, operational effort.';
@@ -11,6 +11,7 @@ export default class Report extends BaseCommand {
     '<%= config.bin %> report --format md --output report.md',
     '<%= config.bin %> report --format html --output report.html',
     '<%= config.bin %> report --format json --run 20251120T100000Z-a1b2',
+    '<%= config.bin %> report --format md --output report.md --fail-if "p95>300ms" --fail-if "cost>500/mo"',
   ];
   static override flags = {
     format: reportFormatFlag('ink (terminal, the default on a TTY), text (the terminal layout without colours), json, md (the default when piped) or html.'),
@@ -20,14 +21,24 @@ export default class Report extends BaseCommand {
     'effort-weights': Flags.string({ description: 'YAML overriding any of the operational-effort weights (see src/report/effort-weights.yml).' }),
     region: Flags.string({ description: 'AWS region whose prices to use (default: the results’ or the config’s).' }),
     'free-tier': freeTierFlag,
+    'fail-if': failIfFlag(),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Report);
     // Only what this format needs, and never Ink: the terminal layout is drawn as a string (render/text.ts).
-    const [{ loadReportInputs }, { buildReport }] = await Promise.all([import('../src/report/inputs.js'), import('../src/report/build.js')]);
+    const [{ loadReportInputs }, { buildReport }, { applyGates, gateLines }, { EXIT_CODES }, { thresholdOf }] = await Promise.all([
+      import('../src/report/inputs.js'),
+      import('../src/report/build.js'),
+      import('../src/report/gates.js'),
+      import('../src/errors.js'),
+      import('../src/gates/thresholds.js'),
+    ]);
     const inputs = await loadReportInputs({ runId: flags.run, configFile: flags.config, effortWeightsFile: flags['effort-weights'], region: flags.region, freeTier: flags['free-tier'] });
-    const report = buildReport(inputs);
+    const report = applyGates(buildReport(inputs), (inputs.results.traditional.result.profile.definition.thresholds ?? []).map(thresholdOf), flags['fail-if'] ?? []);
+    // Gates go to stderr whatever the format: stdout stays the report.
+    for (const line of gateLines(report)) process.stderr.write(`${line}\n`);
+    if (report.gates?.failed) process.exitCode = EXIT_CODES.thresholdFailed;
     const tty = Boolean(process.stdout.isTTY) && !flags.output;
     // Files and pipes never get ANSI: by default they get the Markdown text; "ink" there means the terminal layout without colours.
     const requested = (flags.format ?? (tty ? 'ink' : 'md')) as 'ink' | 'text' | 'json' | 'md' | 'html';

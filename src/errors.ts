@@ -1,6 +1,14 @@
 import type { ZodError } from 'zod';
 
 /**
+ * Exit codes (documented in the README, "Exit codes"): a pipeline tells a failed gate from a broken run.
+ * 0 success; 1 a failure outside the user's input (terraform, AWS, a bug); 2 bad input or a refused
+ * action (a UserError's default); 99 a threshold (--fail-if or the profile's) failed, as k6 does;
+ * 130 interrupted (Ctrl-C).
+ */
+export const EXIT_CODES = { ok: 0, failure: 1, badInput: 2, thresholdFailed: 99, interrupted: 130 } as const;
+
+/**
  * A mistake the user can fix. Rendered as one line: what is wrong (naming the field) and the fix.
  * Anything that is not a UserError is a bug and keeps its stack under --debug.
  */

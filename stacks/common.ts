@@ -8,14 +8,20 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { Aspects, LocalBackend, TerraformStack, type IAspect, type TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { TAG_CREATED_AT, TAG_MODEL, TAG_RUN_ID } from '../src/architecture/tags.js';
 import type { Model, ResolvedStackConfig } from '../src/config/stack-config.js';
 
-/** Tag keys every deployed resource carries; destroy verification and cost attribution key on them. */
-export const TAG_RUN_ID = 'archcompare:run-id';
-export const TAG_MODEL = 'archcompare:model';
+/** Tag keys every deployed resource carries (src/architecture/tags.ts); destroy's sweep and cost attribution key on them. */
+export { TAG_CREATED_AT, TAG_MODEL, TAG_RUN_ID } from '../src/architecture/tags.js';
 
 export function stackTags(model: Model, config: ResolvedStackConfig): Record<string, string> {
-  return { [TAG_RUN_ID]: config.runId, [TAG_MODEL]: model, 'archcompare:app': config.appName, 'managed-by': 'archcompare' };
+  return {
+    [TAG_RUN_ID]: config.runId,
+    [TAG_MODEL]: model,
+    'archcompare:app': config.appName,
+    'managed-by': 'archcompare',
+    ...(config.createdAt ? { [TAG_CREATED_AT]: config.createdAt } : {}),
+  };
 }
 
 /** `acshop-ac-1a2b3c4d`: short enough for the 32-character ALB and target group names. */

@@ -121,11 +121,46 @@ function collectPlanModule(module: PlanModule | undefined, out: TerraformResourc
   for (const child of module.child_modules ?? []) collectPlanModule(child, out);
 }
 
+/** A configuration expression of a plan: a constant, or the references of an expression Terraform cannot know yet. */
+const isExpression = (v: unknown): v is { references?: unknown; constant_value?: unknown } => isRecord(v) && ('references' in v || 'constant_value' in v);
+
+/**
+ * A plan's planned_values omit what is known only after apply (an ID, an ARN), but its configuration
+ * keeps the references: put them back as the "${…}" strings synthesized JSON has, so the attribute
+ * readers (referencedAddress: an ASG's launch template) work on plans too. Known values win.
+ */
+function withReferences(values: unknown, expressions: unknown): unknown {
+  if (isExpression(expressions)) {
+    const refs = Array.isArray(expressions.references) ? expressions.references.filter((r): r is string => typeof r === 'string') : [];
+    return (values === undefined || values === null) && refs.length ? `\${${refs[0]}}` : values;
+  }
+  if (Array.isArray(expressions)) {
+    const list = Array.isArray(values) ? values : [];
+    return Array.from({ length: Math.max(list.length, expressions.length) }, (_, i) => withReferences(list[i], expressions[i] ?? expressions[0]));
+  }
+  if (isRecord(expressions)) {
+    const out: Record<string, unknown> = isRecord(values) ? { ...values } : {};
+    for (const [k, e] of Object.entries(expressions)) {
+      const merged = withReferences(out[k], e);
+      if (merged !== undefined) out[k] = merged;
+    }
+    return out;
+  }
+  return values;
+}
+
 function fromPlanJson(json: Record<string, unknown>): TerraformDocument {
   const resources: TerraformResource[] = [];
   const planned = isRecord(json.planned_values) ? json.planned_values : isRecord(json.values) ? json.values : {};
   collectPlanModule(planned.root_module as PlanModule | undefined, resources);
   const config = isRecord(json.configuration) ? json.configuration : {};
+  const rootConfig = isRecord(config.root_module) ? config.root_module : {};
+  const expressionsOf = new Map<string, unknown>();
+  for (const r of Array.isArray(rootConfig.resources) ? rootConfig.resources : []) if (isRecord(r) && typeof r.address === 'string') expressionsOf.set(r.address, r.expressions);
+  for (const r of resources) {
+    const expressions = expressionsOf.get(r.address.replace(/\[[^\]]*\]$/, ''));
+    if (expressions) r.values = withReferences(r.values, expressions) as Record<string, unknown>;
+  }
   const providerConfig = isRecord(config.provider_config) ? config.provider_config : {};
   const aws = isRecord(providerConfig.aws) ? providerConfig.aws : undefined;
   const expressions = aws && isRecord(aws.expressions) ? aws.expressions : {};

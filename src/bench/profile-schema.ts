@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TimeScaleSchema } from '../config/time-scale.js';
+import { ThresholdSchema } from '../gates/thresholds.js';
 
 /**
  * A load profile: phases of target request rate (open model) over a request mix of user journeys.
@@ -92,6 +93,10 @@ export const ProfileSchema = z
       .optional(),
     requestTimeout: DurationSchema.optional().describe('A request still unanswered after this is counted as a timeout (default 10s).'),
     phases: z.array(PhaseSchema).min(1, 'needs at least one phase'),
+    thresholds: z
+      .array(ThresholdSchema)
+      .optional()
+      .describe('Gates for CI, k6-style: each names a condition that fails the run for a model, e.g. "p95>300ms", "errors>0.1%", "cost>500/mo" (also --fail-if).'),
   })
   .superRefine((profile, ctx) => {
     const seen = new Set<string>();

@@ -49,3 +49,29 @@ export const dbFlag = Flags.string({
 export const reportFormatFlag = (description: string) => Flags.string({ char: 'f', options: ['ink', 'text', 'json', 'md', 'html'], description });
 export const reportOutputFlag = Flags.string({ char: 'o', description: 'Write the report to this file instead of stdout.' });
 export const freeTierFlag = Flags.boolean({ default: false, description: 'Apply the always-free monthly allowances (account-wide; off by default).' });
+
+export const yesFlag = Flags.boolean({
+  char: 'y',
+  default: false,
+  description: "aws: apply without asking to confirm the plan's hourly and monthly cost (CI). Without a terminal it is required.",
+});
+/** --max-hourly-cost, checked by the one rule in src/deploy/guardrails.ts; the value stays a decimal string. */
+export const maxHourlyCostFlag = Flags.custom<string>({
+  description: "aws: refuse to apply a plan whose list-price cost before traffic is above this many USD per hour, e.g. 0.50.",
+  parse: async (input) => (await import('../deploy/guardrails.js')).parseMaxHourlyCost(input).toString(),
+});
+export const stateFlag = Flags.string({
+  description: "aws: keep terraform's state and the deployment record in S3 (s3://BUCKET/PREFIX, S3 native locking), so a CI job's deployment outlives its runner.",
+});
+
+/** --fail-if, repeatable: the same threshold grammar as a profile's `thresholds:` (src/gates/thresholds.ts). */
+export const failIfFlag = Flags.custom<import('../gates/thresholds.js').Threshold>({
+  multiple: true,
+  description: 'Fail the run (exit code 99) when this holds for a model, k6-style: "p95>300ms", "p99>1s", "errors>0.1%", "cost>500/mo". Repeatable; added to the profile\'s thresholds.',
+  parse: async (input) => {
+    const [{ parseThreshold }, { UserError }] = await Promise.all([import('../gates/thresholds.js'), import('../errors.js')]);
+    const parsed = parseThreshold(input);
+    if ('error' in parsed) throw new UserError(`--fail-if ${parsed.error}`, 'pass e.g. --fail-if "p95>300ms" --fail-if "errors>0.1%" --fail-if "cost>500/mo"');
+    return parsed;
+  },
+});

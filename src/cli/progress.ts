@@ -4,6 +4,9 @@ import type { StepProgressState } from './ui/step-progress.js';
 export interface CommandProgress extends ProgressSink {
   /** Stops the live view; prints the final line. */
   finish(line?: string): void;
+  /** Stops drawing while a question is asked on the terminal, and draws again after. */
+  pause?(): void;
+  resume?(): void;
 }
 
 export function isInteractive(stream: NodeJS.WriteStream = process.stderr): boolean {
@@ -43,8 +46,16 @@ export async function createProgress(title: string): Promise<CommandProgress> {
   const [{ render }, React, { StepProgress }] = await Promise.all([import('ink'), import('react'), import('./ui/step-progress.js')]);
   const view = () => React.createElement(StepProgress, { state: { ...state, elapsedSeconds: Math.round((Date.now() - started) / 1000) } });
   const ink = render(view(), { stdout: process.stderr, patchConsole: false, exitOnCtrlC: false });
-  const timer = setInterval(() => ink.rerender(view()), 250);
+  let timer = setInterval(() => ink.rerender(view()), 250);
   return {
+    pause() {
+      clearInterval(timer);
+      ink.clear();
+      for (const l of state.log.splice(0)) process.stderr.write(`${l}\n`);
+    },
+    resume() {
+      timer = setInterval(() => ink.rerender(view()), 250);
+    },
     step(name) {
       state.step = name;
       state.done = undefined;

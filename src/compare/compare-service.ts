@@ -1,5 +1,7 @@
 import type { BenchProgress } from '../bench/harness.js';
 import type { Model, StackConfigInput } from '../config/stack-config.js';
+import type { DeployGuard } from '../deploy/guardrails.js';
+import type { Threshold } from '../gates/thresholds.js';
 import type { ProgressSink } from '../deploy/progress.js';
 import { UserError } from '../errors.js';
 import { readRegistry, stateRoot, type Target } from '../state/registry.js';
@@ -23,6 +25,12 @@ export interface CompareRequest {
   awsProfile?: string;
   endpointUrl?: string;
   format: 'ink' | 'text' | 'json' | 'md' | 'html';
+  /** aws: consent and --max-hourly-cost before each apply (the profile's peak is added here). */
+  guard?: DeployGuard;
+  /** aws: `s3://bucket/prefix` for terraform's state and the deployment records. */
+  remoteState?: string;
+  /** --fail-if thresholds, checked with the profile's own in the report. */
+  failIf?: Threshold[];
   /** Terminal width and colours for the ink/text layouts. */
   columns?: number;
   color?: boolean;
@@ -66,6 +74,15 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
   // the deployments' modelled delays and the bench's phase durations.
   const { resolveProfile } = await import('../bench/profiles.js');
   const { profile } = await resolveProfile(req.profile);
+  let guard = req.guard;
+  if (req.target === 'aws') {
+    const [{ requireConsentPossible }, { peakRate }] = await Promise.all([import('../deploy/guardrails.js'), import('../bench/schedule.js')]);
+    requireConsentPossible(req.guard ?? { assumeYes: false, interactive: false }, 'compare');
+    // The load the serverless stack must carry, for the Lambda concurrency pre-flight ("max" phases have no rate to plan for).
+    const rated = profile.phases.filter((p) => p.rate !== 'max');
+    const top = rated.reduce<(typeof rated)[number] | undefined>((best, p) => (!best || peakRate(p.rate) > peakRate(best.rate) ? p : best), undefined);
+    if (top && guard) guard = { ...guard, peak: { peakRps: peakRate(top.rate), source: `peak of profile ${profile.name} (phase ${top.name})` } };
+  }
   const timeScale = req.timeScale ?? (req.target === 'local' ? (profile.timeScale ?? 1) : 1);
   let steps = initialSteps(req.models);
   const set = (id: string, patch: Partial<PipelineStep>) => {
@@ -96,6 +113,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
             progress: stepProgress((detail) => set(`deploy:${model}`, { detail })),
             interrupted: aborted(req.signal),
             root,
+            guard,
+            remoteState: req.remoteState,
           });
           deployed.push(model);
           set(`deploy:${model}`, { status: 'done', detail: record.url });
@@ -145,7 +164,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
     // of one model sets it against the newest saved result of the other (the newest of each, as `report` does).
     const both = req.models.includes('traditional') && req.models.includes('serverless');
     const inputs = await reportModule.loadReportInputs({ runId: both ? benched.runId : undefined, root, configFile: req.configFile, region: req.region });
-    const report = reportModule.buildReport(inputs);
+    const [{ applyGates }, { thresholdOf }] = await Promise.all([import('../report/gates.js'), import('../gates/thresholds.js')]);
+    const report = applyGates(reportModule.buildReport(inputs), (profile.thresholds ?? []).map(thresholdOf), req.failIf ?? []);
     outcome.report = report;
     outcome.rendered = reportModule.renderReport(report, req.format, { columns: req.columns, color: req.color });
     set('report', { status: 'done', detail: `run ${benched.runId}` });
@@ -158,7 +178,7 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
     try {
       // In the requested order, not in the order the parallel deploys happened to finish.
       const toDestroy = req.models.filter((m) => deployed.includes(m));
-      await destroy({ models: toDestroy, progress: stepProgress((detail) => set('destroy', { detail })), root });
+      await destroy({ models: toDestroy, progress: stepProgress((detail) => set('destroy', { detail })), root, remoteState: req.remoteState, connection: { region: req.region, profile: req.awsProfile, endpointUrl: req.endpointUrl } });
       set('destroy', { status: 'done', detail: toDestroy.length ? `nothing left of ${toDestroy.join(', ')}` : 'nothing was deployed' });
     } catch (err) {
       set('destroy', { status: 'failed', detail: (err as Error).message.split('\n')[0] });

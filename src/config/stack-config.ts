@@ -186,8 +186,17 @@ const ServerlessConfigSchema = z
       .default(DEFAULT_LAMBDA_RUNTIME),
     /** Ephemeral /tmp storage in MB (over 512 is billed). */
     lambdaEphemeralStorageMb: z.number().int().min(512).max(10240).default(512),
-    /** Reserved concurrency per function; unset = share the account pool (1000 by default). */
-    reservedConcurrency: z.number().int().min(0).max(10000).optional(),
+    /**
+     * Reserved concurrency per function; unset = share the account pool (1000 by default). At least 1:
+     * 0 stops Lambda from invoking the function at all. The deploy checks the sum against the account
+     * (src/deploy/lambda-concurrency.ts).
+     */
+    reservedConcurrency: z
+      .number()
+      .int()
+      .min(1, { message: 'must be ≥ 1 (0 throttles every invocation, silently disabling the functions); leave it unset to share the account pool' })
+      .max(10000)
+      .optional(),
     /** Provisioned concurrency per function (0 = none; removes cold starts at an hourly price). */
     provisionedConcurrency: z.number().int().min(0).max(10000).default(0),
     /** CloudWatch Logs retention of each function's log group. */
@@ -234,7 +243,11 @@ export const StackConfigSchema = z
 
 export type StackConfigInput = z.input<typeof StackConfigSchema>;
 export type StackConfig = z.output<typeof StackConfigSchema>;
-export type ResolvedStackConfig = StackConfig & { runId: string };
+export type ResolvedStackConfig = StackConfig & {
+  runId: string;
+  /** When the deployment began (src/architecture/tags.ts createdAtTagValue): tagged on every resource so `destroy --stale` ages runs from tags alone. */
+  createdAt?: string;
+};
 export type TraditionalConfig = StackConfig['traditional'];
 export type ServerlessConfig = StackConfig['serverless'];
 

@@ -44,3 +44,24 @@ export async function checkEndpointAnswers(endpointUrl: string, timeoutMs = 3000
     );
   }
 }
+
+/**
+ * A named profile exists in the shared config or credentials file (AWS_CONFIG_FILE,
+ * AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and ~/.aws/credentials). Checked before any AWS
+ * call: the SDK reports a missing profile only as "could not load credentials".
+ */
+export async function checkProfileExists(profile: string, env = process.env): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const home = os.homedir();
+  const files = [env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config'), env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, '.aws', 'credentials')];
+  const escaped = profile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // config: [profile NAME] (or [default]); credentials: [NAME].
+  const section = new RegExp(`^\\s*\\[\\s*(?:profile\\s+)?${escaped}\\s*\\]\\s*$`, 'm');
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (section.test(text)) return;
+  }
+  throw new UserError(`AWS profile "${profile}" is not in ${files.join(' or ')}`, `list the profiles with \`aws configure list-profiles\` and pass one with --aws-profile, or create it with \`aws configure --profile ${profile}\``);
+}

@@ -1,17 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
+import { createdAtTagValue, TAG_RUN_ID } from '../architecture/tags.js';
+import { readTerraformDocument } from '../architecture/terraform-document.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { UserError } from '../errors.js';
+import { loadPriceBook } from '../pricing/snapshot-store.js';
 import { deploymentDir, removeDeployment, stateRoot, updateDeployment, upsertDeployment, type DeploymentRecord } from '../state/registry.js';
-import { awsClientConfig, type AwsConnection } from './aws-connection.js';
+import { BACKEND_OVERRIDE_FILE, backendOverride, deleteRemoteDeployment, parseStateUrl, putRemoteRecord, stateUrl, type RemoteState } from '../state/remote-state.js';
+import { awsClientConfig, checkProfileExists, type AwsConnection } from './aws-connection.js';
+import { classifyAwsFailure, classifySdkError } from './aws-errors.js';
+import type { SweepResult } from './aws-inventory.js';
+import { describePlanCost, guardrailDecision, planStandingCost, requireConsentPossible, type DeployGuard, type PlanCost } from './guardrails.js';
 import type { ProgressSink } from './progress.js';
-import { findTerraform, runTerraform, terraformEnv, terraformOutputs, writeEndpointOverride, type TerraformMessage, type TerraformRun } from './terraform.js';
+import { findTerraform, runTerraform, TerraformError, terraformEnv, terraformOutputs, writeEndpointOverride, type TerraformMessage, type TerraformRun } from './terraform.js';
 
 /**
  * Deploy and destroy on the aws target: terraform init/plan/apply of the synthesized stack in the
- * deployment's own directory. The registry entry is written before terraform starts, so a failed or
- * interrupted deploy is always found (and removed) by destroy.
+ * deployment's own directory. Before apply: the Lambda concurrency pre-flight and the cost guardrail
+ * (the plan priced, confirmed, within --max-hourly-cost). The registry entry is written before
+ * terraform starts, so a failed or interrupted apply is always found (and removed) by destroy; after
+ * destroy the account is swept for the run's tag.
  */
 
 export interface AwsDeployOptions extends AwsConnection {
@@ -21,6 +31,10 @@ export interface AwsDeployOptions extends AwsConnection {
   /** Resolves when the user interrupts: terraform is stopped cleanly and state kept. */
   interrupted?: Promise<void>;
   root?: string;
+  /** Consent, cost limit and load before apply (absent: refused, there is nobody to confirm). */
+  guard?: DeployGuard;
+  /** `s3://bucket/prefix`: terraform state and the deployment record in S3 (src/state/remote-state.ts). */
+  remoteState?: string;
 }
 
 function workdirOf(model: Model, root: string): string {
@@ -79,10 +93,61 @@ async function terraformInit(bin: string, workdir: string, env: Record<string, s
   );
 }
 
+const PLAN_FILE = 'archcompare.tfplan';
+
+/** Maps terraform's and the SDK's AWS failures (credentials, profile, region, quota) to their one line. */
+function oneLineAwsError(err: unknown, conn: AwsConnection): unknown {
+  if (err instanceof TerraformError) return classifyAwsFailure(err.diagnostics.join('\n'), conn) ?? err;
+  return classifySdkError(err, conn) ?? err;
+}
+
+/**
+ * `terraform show -json` of the saved plan, priced with no traffic. A plan that cannot be priced (no
+ * snapshot for the region, a price missing) says why instead of a figure.
+ */
+async function pricePlan(bin: string, workdir: string, env: Record<string, string>, region: string): Promise<PlanCost | { unpricedBecause: string }> {
+  const shown = await execa(bin, ['show', '-json', PLAN_FILE], { cwd: workdir, env: { ...process.env, ...env }, reject: false, stdin: 'ignore', maxBuffer: 512 * 1024 * 1024 });
+  if (shown.exitCode !== 0) return { unpricedBecause: `terraform show failed: ${String(shown.stderr).split('\n').find((l) => l.trim()) ?? `exit ${shown.exitCode}`}` };
+  try {
+    const doc = readTerraformDocument(JSON.parse(String(shown.stdout)), 'terraform show -json');
+    return planStandingCost(doc, loadPriceBook(region).book);
+  } catch (err) {
+    return { unpricedBecause: err instanceof UserError ? err.problem : (err as Error).message.split('\n')[0]! };
+  }
+}
+
+/** The registry entry, and its copy beside the remote state when there is one. */
+async function saveRecord(record: DeploymentRecord, root: string, remote: RemoteState | undefined, conn: AwsConnection): Promise<DeploymentRecord> {
+  await upsertDeployment(record, root);
+  if (remote) await putRemoteRecord(remote, record, conn);
+  return record;
+}
+
+async function forgetDeployment(model: Model, root: string, remote: RemoteState | undefined, conn: AwsConnection): Promise<void> {
+  await removeDeployment(model, root);
+  await rm(deploymentDir(model, root), { recursive: true, force: true });
+  if (remote) await deleteRemoteDeployment(remote, model, conn);
+}
+
+async function writeOverrides(workdir: string, model: Model, conn: AwsConnection & { region: string }, remote: RemoteState | undefined): Promise<void> {
+  await writeEndpointOverride(workdir, conn.endpointUrl);
+  const file = path.join(workdir, BACKEND_OVERRIDE_FILE);
+  if (remote) await writeFile(file, JSON.stringify(backendOverride(remote, model, conn), null, 2) + '\n');
+  else await rm(file, { force: true });
+}
+
 export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRecord> {
   const root = opts.root ?? stateRoot();
-  const { model, config, progress } = opts;
+  const { model, progress } = opts;
+  const guard = opts.guard ?? { assumeYes: false, interactive: false };
   const bin = await findTerraform();
+  // Before anything is synthesized or planned: nobody to ask and no --yes is refused at once.
+  requireConsentPossible(guard);
+  const remote = opts.remoteState ? parseStateUrl(opts.remoteState) : undefined;
+  if (opts.profile) await checkProfileExists(opts.profile);
+  const region = opts.region ?? opts.config.region;
+  const conn = { region, profile: opts.profile, endpointUrl: opts.endpointUrl };
+  const config: ResolvedStackConfig = { ...opts.config, region, createdAt: createdAtTagValue(new Date()) };
   await mkdir(root, { recursive: true });
   const env = { ...(await terraformEnv(root)), ...awsCredentialEnv(opts) };
 
@@ -90,32 +155,40 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   const dir = deploymentDir(model, root);
   await rm(dir, { recursive: true, force: true });
   const { synthesizeStack } = await import('../../stacks/synth.js');
-  const synth = await synthesizeStack(model, { ...config, region: opts.region ?? config.region }, path.join(dir, 'cdktf.out'));
+  const synth = await synthesizeStack(model, config, path.join(dir, 'cdktf.out'));
   const workdir = synth.stackDir;
-  await writeEndpointOverride(workdir, opts.endpointUrl);
+  await writeOverrides(workdir, model, conn, remote);
 
   const now = new Date().toISOString();
-  const record: DeploymentRecord = {
+  let record: DeploymentRecord = {
     model,
     target: 'aws',
     runId: config.runId,
     status: 'deploying',
     createdAt: now,
     updatedAt: now,
-    region: opts.region ?? config.region,
+    region,
     endpointUrl: opts.endpointUrl,
     outputs: {},
     stateDir: dir,
-    config: { ...config, region: opts.region ?? config.region } as unknown as Record<string, unknown>,
+    config: config as unknown as Record<string, unknown>,
     awsProfile: opts.profile,
+    ...(remote ? { remoteState: stateUrl(remote) } : {}),
   };
-  await upsertDeployment(record, root);
+  await saveRecord(record, root, remote, conn);
 
+  // Until apply starts nothing exists in AWS: a failure or refusal before it leaves no record behind.
+  let applying = false;
   try {
+    if (model === 'serverless') {
+      progress.step("checking the account's Lambda concurrency");
+      const { checkLambdaConcurrency } = await import('./lambda-concurrency.js');
+      progress.log((await checkLambdaConcurrency(conn, config.serverless, guard.peak)).note);
+    }
     await terraformInit(bin, workdir, env, progress, opts.interrupted);
     progress.step('terraform plan');
     await runInterruptible(
-      runTerraform(bin, ['plan', '-input=false', '-json', '-out=archcompare.tfplan'], {
+      runTerraform(bin, ['plan', '-input=false', '-json', `-out=${PLAN_FILE}`], {
         cwd: workdir,
         env,
         events: { onMessage: progressFrom(progress, 'planned') },
@@ -123,9 +196,19 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
       }),
       opts.interrupted,
     );
+    progress.step('pricing the plan');
+    const cost = await pricePlan(bin, workdir, env, region);
+    progress.log('unpricedBecause' in cost ? `the plan could not be priced: ${cost.unpricedBecause}` : describePlanCost(cost));
+    const decision = guardrailDecision(cost, guard);
+    if (decision.action === 'refuse') throw decision.error;
+    if (decision.action === 'ask') {
+      const yes = guard.confirm ? await guard.confirm(decision.question) : false;
+      if (!yes) throw new UserError(`deploy of ${model} cancelled before terraform apply: nothing was created`, 'deploy again and answer y, or pass --yes', 1);
+    }
+    applying = true;
     progress.step('terraform apply');
     await runInterruptible(
-      runTerraform(bin, ['apply', '-input=false', '-json', '-auto-approve', 'archcompare.tfplan'], {
+      runTerraform(bin, ['apply', '-input=false', '-json', '-auto-approve', PLAN_FILE], {
         cwd: workdir,
         env,
         events: { onMessage: progressFrom(progress, 'created') },
@@ -138,11 +221,19 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
       progress.step('writing the JWT signing key');
       await putRandomSecret(opts, outputs.jwt_secret_arn);
     }
-    return await updateDeployment(model, { status: 'deployed', outputs, url: outputs.url }, root);
+    record = await updateDeployment(model, { status: 'deployed', outputs, url: outputs.url }, root);
+    if (remote) await putRemoteRecord(remote, record, conn);
+    return record;
   } catch (err) {
-    const line = err instanceof UserError ? err.message : (err as Error).message;
-    await updateDeployment(model, { status: 'failed', error: line.split('\n')[0] }, root);
-    throw err;
+    const mapped = oneLineAwsError(err, conn);
+    if (!applying) {
+      await forgetDeployment(model, root, remote, conn).catch(() => undefined);
+      throw mapped;
+    }
+    const line = mapped instanceof Error ? (mapped instanceof UserError ? mapped.problem : mapped.message) : String(mapped);
+    record = await updateDeployment(model, { status: 'failed', error: line.split('\n')[0] }, root);
+    if (remote) await putRemoteRecord(remote, record, conn).catch(() => undefined);
+    throw mapped;
   }
 }
 
@@ -171,46 +262,63 @@ export interface AwsDestroyOptions {
   root?: string;
 }
 
+/** Lines for people about what the post-destroy sweep found. */
+function reportSweep(progress: ProgressSink, runId: string, swept: SweepResult): void {
+  for (const r of swept.deleted) progress.log(`left behind after terraform destroy, deleted: ${r.label} (run ${runId})`);
+  for (const r of swept.deleting) progress.log(`AWS is still deleting ${r.label}: it goes without further action`);
+  for (const arn of swept.unknown) progress.log(`tagged with run ${runId} but of a kind archcompare does not create, not touched: ${arn}`);
+}
+
 /**
- * terraform destroy from the deployment's state. Works after a failed or interrupted deploy
- * (whatever reached the state is removed), and is a no-op when the state is empty.
+ * terraform destroy from the deployment's state (local, or the S3 remote state, re-synthesized from
+ * the record's config when this machine never had it), then a sweep of the account for anything
+ * still tagged with the run id: reported and deleted. Works after a failed or interrupted deploy, and
+ * is a no-op when everything is already gone.
  */
 export async function destroyOnAws(opts: AwsDestroyOptions): Promise<void> {
   const root = opts.root ?? stateRoot();
   const { record, progress } = opts;
   const workdir = workdirOf(record.model, root);
-  const conn: AwsConnection = { region: record.region, endpointUrl: record.endpointUrl, profile: record.awsProfile };
+  const remote = record.remoteState ? parseStateUrl(record.remoteState) : undefined;
+  const conn = { region: record.region ?? 'us-east-1', endpointUrl: record.endpointUrl, profile: record.awsProfile };
   await updateDeployment(record.model, { status: 'destroying' }, root);
-  let synthesized = true;
+  let synthesized = await access(path.join(workdir, 'cdk.tf.json')).then(() => true, () => false);
+  if (!synthesized && remote && record.config) {
+    // Another runner deployed it: the stack comes back from the recorded config, the state from S3.
+    progress.step(`synthesizing the ${record.model} stack of run ${record.runId}`);
+    const { synthesizeStack } = await import('../../stacks/synth.js');
+    await synthesizeStack(record.model, record.config as unknown as ResolvedStackConfig, path.join(deploymentDir(record.model, root), 'cdktf.out'));
+    synthesized = true;
+  }
   try {
-    await access(path.join(workdir, 'cdk.tf.json'));
-  } catch {
-    synthesized = false;
+    if (synthesized) {
+      const bin = await findTerraform();
+      const env = { ...(await terraformEnv(root)), ...awsCredentialEnv(conn) };
+      await writeOverrides(workdir, record.model, conn, remote);
+      await terraformInit(bin, workdir, env, progress);
+      progress.step('terraform destroy');
+      await runTerraform(bin, ['destroy', '-input=false', '-json', '-auto-approve'], {
+        cwd: workdir,
+        env,
+        events: { onMessage: progressFrom(progress, 'destroyed') },
+        fix: `fix the cause above and run \`archcompare destroy --model ${record.model}\` again (it is safe to repeat)`,
+      }).done;
+    }
+    progress.step(`sweeping the account for anything tagged with run ${record.runId}`);
+    const { sweepRun } = await import('./aws-inventory.js');
+    const swept = await sweepRun(conn, record.runId, { onProgress: (line) => progress.update({ note: line }) });
+    reportSweep(progress, record.runId, swept);
+    if (swept.left.length > 0) {
+      const left = swept.left.map((l) => l.label);
+      await updateDeployment(record.model, { status: 'failed', error: `left behind: ${left.join(', ')}` }, root);
+      throw new UserError(
+        `destroy of ${record.model} left ${left.length} resource(s) tagged ${TAG_RUN_ID}=${record.runId}: ${swept.left.slice(0, 5).map((l) => `${l.label}${l.error ? ` (${l.error})` : ''}`).join(', ')}`,
+        `run \`archcompare destroy --model ${record.model}\` again; if it persists remove them in the AWS console`,
+        1,
+      );
+    }
+  } catch (err) {
+    throw oneLineAwsError(err, conn);
   }
-  if (synthesized) {
-    const bin = await findTerraform();
-    const env = { ...(await terraformEnv(root)), ...awsCredentialEnv(conn) };
-    await writeEndpointOverride(workdir, record.endpointUrl);
-    await terraformInit(bin, workdir, env, progress);
-    progress.step('terraform destroy');
-    await runTerraform(bin, ['destroy', '-input=false', '-json', '-auto-approve'], {
-      cwd: workdir,
-      env,
-      events: { onMessage: progressFrom(progress, 'destroyed') },
-      fix: `fix the cause above and run \`archcompare destroy --model ${record.model}\` again (it is safe to repeat)`,
-    }).done;
-  }
-  progress.step('verifying nothing is left');
-  const { findTaggedResources } = await import('./aws-inventory.js');
-  const left = await findTaggedResources(conn, record.runId);
-  if (left.length > 0) {
-    await updateDeployment(record.model, { status: 'failed', error: `left behind: ${left.join(', ')}` }, root);
-    throw new UserError(
-      `destroy of ${record.model} left ${left.length} resource(s) tagged archcompare:run-id=${record.runId}: ${left.slice(0, 5).join(', ')}`,
-      `run \`archcompare destroy --model ${record.model}\` again; if it persists remove them in the AWS console`,
-      1,
-    );
-  }
-  await removeDeployment(record.model, root);
-  await rm(deploymentDir(record.model, root), { recursive: true, force: true });
+  await forgetDeployment(record.model, root, remote, conn);
 }

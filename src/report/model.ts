@@ -259,6 +259,19 @@ export const ProvenanceSchema = z.object({
   warnings: z.array(z.string()),
 });
 
+export const GateCheckSchema = z.object({
+  expression: z.string(),
+  source: z.enum(['profile', '--fail-if']),
+  model: ReportModelSchema,
+  metric: z.enum(['p50', 'p95', 'p99', 'errors', 'cost']),
+  /** The model's figure in the metric's unit (ms, %, USD/month); null when the run has none. */
+  actual: z.string().nullable(),
+  failed: z.boolean(),
+});
+
+/** The thresholds of the profile and --fail-if, checked per model (src/gates/thresholds.ts); present when any was set. */
+export const GatesSectionSchema = z.object({ checks: z.array(GateCheckSchema), failed: z.boolean() });
+
 export const ReportSchema = z
   .object({
     kind: z.literal('archcompare.report'),
@@ -272,6 +285,7 @@ export const ReportSchema = z
     scaling: ScalingSectionSchema,
     effort: EffortSectionSchema,
     provenance: ProvenanceSchema,
+    gates: GatesSectionSchema.optional(),
   })
   .describe('archcompare report: the two models side by side for one workload.');
 export type Report = z.infer<typeof ReportSchema>;

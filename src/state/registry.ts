@@ -26,6 +26,8 @@ export const DeploymentRecordSchema = z.object({
   endpointUrl: z.string().optional(),
   /** The AWS named profile the deployment was made with (destroy reuses it). */
   awsProfile: z.string().optional(),
+  /** aws: where terraform keeps its state when not in stateDir (`s3://bucket/prefix`, src/state/remote-state.ts). */
+  remoteState: z.string().optional(),
   /** The front door: ALB DNS name, API URL, or a local http://127.0.0.1:port. */
   url: z.string().optional(),
   outputs: z.record(z.string(), z.string()).default({}),

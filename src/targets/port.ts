@@ -2,6 +2,7 @@ import type { MetricsSource } from '../architecture/metrics.js';
 import type { MetricDatapoint } from '../bench/result-schema.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import type { AwsConnection } from '../deploy/aws-connection.js';
+import type { DeployGuard } from '../deploy/guardrails.js';
 import type { ProgressSink } from '../deploy/progress.js';
 import type { DeploymentRecord, Target as TargetName } from '../state/registry.js';
 
@@ -33,6 +34,10 @@ export interface TargetDeployRequest extends AwsConnection {
   db?: 'embedded' | 'system';
   /** local: a YAML/JSON file overriding modelled parameters. */
   fidelityFile?: string;
+  /** aws: consent, --max-hourly-cost and the profile's peak, checked before apply (src/deploy/guardrails.ts). */
+  guard?: DeployGuard;
+  /** aws: `s3://bucket/prefix` for terraform's state and the deployment record. */
+  remoteState?: string;
 }
 
 export interface TargetDestroyRequest {

@@ -68,3 +68,36 @@ describe('attribute readers', () => {
     expect(wholeReference('plain')).toBeUndefined();
   });
 });
+
+describe('a plan whose values are known only after apply', () => {
+  // `terraform show -json` of a plan: the launch template's id is unknown, so planned_values leave it
+  // out; configuration keeps its references (https://developer.hashicorp.com/terraform/internals/json-format).
+  const plan = {
+    format_version: '1.2',
+    planned_values: {
+      root_module: {
+        resources: [
+          { address: 'aws_launch_template.app', mode: 'managed', type: 'aws_launch_template', name: 'app', values: { instance_type: 't3.small' } },
+          { address: 'aws_autoscaling_group.app', mode: 'managed', type: 'aws_autoscaling_group', name: 'app', values: { min_size: 2, launch_template: [{ version: '$Latest' }] } },
+        ],
+      },
+    },
+    configuration: {
+      root_module: {
+        resources: [
+          {
+            address: 'aws_autoscaling_group.app',
+            expressions: { min_size: { constant_value: 2 }, launch_template: [{ id: { references: ['aws_launch_template.app.id', 'aws_launch_template.app'] }, version: { constant_value: '$Latest' } }] },
+          },
+        ],
+      },
+    },
+  };
+
+  it('gets its references back from the configuration, known values untouched', () => {
+    const doc = readTerraformDocument(plan, 'plan.json');
+    const asg = doc.resources.find((r) => r.address === 'aws_autoscaling_group.app')!;
+    expect(asg.values).toEqual({ min_size: 2, launch_template: [{ id: '${aws_launch_template.app.id}', version: '$Latest' }] });
+    expect(referencedAddress(block(asg.values, 'launch_template')?.id)).toBe('aws_launch_template.app');
+  });
+});

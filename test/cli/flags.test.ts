@@ -30,7 +30,7 @@ describe('one flag vocabulary', () => {
         if (/AWS (named|shared-config) profile|AWS_PROFILE/i.test(spec.description ?? '')) awsProfileFlags.push(`${name} --${flag}`);
       }
     }
-    expect(awsProfileFlags.sort()).toEqual(['compare --aws-profile', 'deploy --aws-profile', 'pricing refresh --aws-profile']);
+    expect(awsProfileFlags.sort()).toEqual(['compare --aws-profile', 'deploy --aws-profile', 'destroy --aws-profile', 'pricing refresh --aws-profile']);
   });
 
   it('a flag name has one short form in every command that takes it', async () => {

@@ -21,7 +21,7 @@ describe.skipIf(!terraform || !motoBin)('a deploy interrupted midway', () => {
   });
 
   it('stops on SIGINT keeping state, and destroy then removes everything it created', async () => {
-    const deploy = startCli(['deploy', '--model', 'serverless', '--target', 'aws', '--endpoint-url', moto.url, '--run-id', 'ac-interrupt'], { cwd });
+    const deploy = startCli(['deploy', '--model', 'serverless', '--target', 'aws', '--endpoint-url', moto.url, '--run-id', 'ac-interrupt', '--yes'], { cwd });
     // Interrupt once terraform has created a handful of resources (bounded wait).
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('deploy never reached the apply phase')), 240_000);

@@ -4,6 +4,9 @@ export interface PipelineViewHandle {
   steps: (steps: PipelineStep[]) => void;
   note: (line: string) => void;
   stop: () => void;
+  /** Stops drawing while a question is asked on the terminal, and draws again after. */
+  pause?: () => void;
+  resume?: () => void;
 }
 
 /** The live pipeline view on stderr: Ink on a terminal, a line per step change otherwise (CI). */
@@ -36,9 +39,16 @@ export async function runPipelineView(title: string, interactive: boolean): Prom
       ...notes.map((n, i) => React.createElement(Text, { key: `n${i}`, color: 'yellow' }, n)),
     );
   const ink = render(view(), { stdout: process.stderr, patchConsole: false, exitOnCtrlC: false });
-  const timer = setInterval(() => ink.rerender(view()), 250);
+  let timer = setInterval(() => ink.rerender(view()), 250);
   let stopped = false;
   return {
+    pause() {
+      clearInterval(timer);
+      ink.clear();
+    },
+    resume() {
+      if (!stopped) timer = setInterval(() => ink.rerender(view()), 250);
+    },
     steps(steps) {
       current = steps;
     },

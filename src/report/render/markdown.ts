@@ -1,4 +1,5 @@
 import { breakEvenText, coldStartRows, serverLatencyRow, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
+import { gatesMarkdownRows } from '../gates.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The report as GitHub-flavoured Markdown (a PR comment): tables, no HTML, no colours. */
@@ -56,6 +57,11 @@ export function renderMarkdown(report: Report): string {
     ),
   );
   if (MODELS.some((m) => report.latency.overall[m].corrected)) out.push('\\* coordinated-omission corrected: the generator fell behind its schedule.');
+
+  if (report.gates) {
+    out.push(`### Gates: ${report.gates.failed ? 'failed' : 'passed'}`);
+    out.push(table(['fails when', 'set by', 'traditional', 'serverless'], gatesMarkdownRows(report)));
+  }
 
   out.push('### Cold starts');
   out.push(
