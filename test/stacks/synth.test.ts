@@ -195,7 +195,7 @@ describe('serverless stack', () => {
     expect(out.value).toEqual({
       model: 'serverless',
       ApiId: ref('aws_apigatewayv2_api', 'http', 'id'),
-      functions: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [f.id, { FunctionName: ref('aws_lambda_function', terraformName(f.id), 'function_name'), LogGroup: ref('aws_lambda_function', terraformName(f.id), 'logging_config[0].log_group') }])),
+      functions: Object.fromEntries(LAMBDA_FUNCTIONS.map((f) => [f.id, { FunctionName: ref('aws_lambda_function', terraformName(f.id), 'function_name'), LogGroup: ref('aws_cloudwatch_log_group', `${terraformName(f.id)}_logs`, 'name') }])),
       tables: Object.fromEntries(TABLES.map((t) => [t, ref('aws_dynamodb_table', t, 'name')])),
       queues: { orders: { QueueName: ref('aws_sqs_queue', 'orders', 'name'), DeadLetterQueueName: ref('aws_sqs_queue', 'orders_dlq', 'name') } },
     });
