@@ -168,8 +168,9 @@ export async function readMetricsFile(metricsDir: string): Promise<MetricsFile |
 
 /**
  * Where a metrics reading came from. 'not-read' is a target whose metrics exist but are not read yet
- * (AWS: CloudWatch): its figures must be labelled modelled. 'none' is nothing found to read.
+ * (AWS: CloudWatch): its figures must be labelled modelled. 'none' is nothing found to read. 'projected'
+ * is a timeline `archcompare project` simulated (src/projection/), never measured.
  * The bench result records this value (result-schema.ts derives its enum from this list).
  */
-export const METRICS_SOURCES = ['local-metrics', 'not-read', 'none'] as const;
+export const METRICS_SOURCES = ['local-metrics', 'not-read', 'none', 'projected'] as const;
 export type MetricsSource = (typeof METRICS_SOURCES)[number];

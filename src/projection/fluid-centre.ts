@@ -2,7 +2,7 @@ import { mmc, waitQuantileMs, type MmcQueue } from './erlang-c.js';
 import { seededRandom } from '../seeded-random.js';
 import { LatencyAccumulator } from './latency-accumulator.js';
 import { stratifiedDraws } from './sampling.js';
-import { meanMs, quantileMs, scv, type ServiceTime } from './service-time.js';
+import { compileQuantile, meanMs, scv, type ServiceTime } from './service-time.js';
 
 /**
  * The aggregate (fluid) model of one service centre, for scales no per-request simulation reaches:
@@ -116,6 +116,7 @@ export function runFluidCentre(options: {
 }): FluidSegmentResult[] {
   const random = seededRandom(options.seed);
   const centre = new FluidCentre(options.service, options.timeoutMs);
+  const service = compileQuantile(options.service);
   return options.segments.map((segment) => {
     const out: FluidSegmentResult = { arrivals: 0, served: 0, admitted: 0, abandoned: 0, latency: new LatencyAccumulator() };
     const steps = Math.max(1, Math.round(segment.durationMs / options.stepMs));
@@ -128,7 +129,7 @@ export function runFluidCentre(options: {
       out.abandoned += step.abandoned;
       const draws = stratifiedDraws(SAMPLES_PER_STEP, 2, random);
       const weight = step.admitted / SAMPLES_PER_STEP;
-      for (let j = 0; j < SAMPLES_PER_STEP; j++) out.latency.add(step.waitMs(draws.u[0]![j]!, draws.at[j]!) + quantileMs(options.service, draws.u[1]![j]!), weight);
+      for (let j = 0; j < SAMPLES_PER_STEP; j++) out.latency.add(step.waitMs(draws.u[0]![j]!, draws.at[j]!) + service(draws.u[1]![j]!), weight);
     }
     return out;
   });

@@ -1,5 +1,5 @@
 import { seededRandom } from '../seeded-random.js';
-import { quantileMs, type ServiceTime } from './service-time.js';
+import { compileQuantile, type ServiceTime } from './service-time.js';
 
 /**
  * The per-request discrete-event simulation of one service centre: c servers, one FIFO queue,
@@ -58,6 +58,7 @@ export function simulateRequests(options: SimulationOptions): { arrivals: number
   const random = seededRandom(options.seed);
   const servers = new MinHeap(Math.max(1, Math.floor(options.servers)));
   const timeout = options.timeoutMs ?? Number.POSITIVE_INFINITY;
+  const serviceQuantile = compileQuantile(options.service);
   let t = 0;
   let segmentStart = 0;
   let arrivals = 0;
@@ -78,7 +79,7 @@ export function simulateRequests(options: SimulationOptions): { arrivals: number
           options.onRequest(index, t, timeout, timeout, true);
           continue;
         }
-        const service = quantileMs(options.service, random());
+        const service = serviceQuantile(random());
         servers.replaceTop(start + service);
         options.onRequest(index, t, wait, wait + service, false);
       }

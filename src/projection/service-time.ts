@@ -153,3 +153,36 @@ export function describeServiceTime(t: ServiceTime): string {
       return `mix of ${t.parts.length}, mean ${r(meanMs(t))} ms, scv ${r(scv(t))}`;
   }
 }
+
+/**
+ * quantileMs compiled once per distribution: the aggregate model draws millions of samples, and the
+ * lognormal's parameters and a mixture's cumulative shares need not be recomputed for each.
+ */
+export function compileQuantile(t: ServiceTime): (u: number) => number {
+  switch (t.family) {
+    case 'exponential': {
+      const mean = t.meanMs;
+      return (u) => -mean * Math.log(1 - u);
+    }
+    case 'lognormal': {
+      const sigma = Math.sqrt(Math.log(1 + t.cv * t.cv));
+      const mu = Math.log(t.meanMs) - (sigma * sigma) / 2;
+      return (u) => Math.exp(mu + sigma * normalQuantile(u));
+    }
+    case 'empirical':
+      return (u) => quantileMs(t, u);
+    case 'mixture': {
+      const w = totalWeight(t);
+      const parts = t.parts.map((p) => ({ share: p.weight / w, q: compileQuantile(p.time) }));
+      return (u) => {
+        let acc = 0;
+        for (let i = 0; i < parts.length; i++) {
+          const p = parts[i]!;
+          if (u < acc + p.share || i === parts.length - 1) return p.q(p.share > 0 ? Math.min(0.999999, (u - acc) / p.share) : 0);
+          acc += p.share;
+        }
+        return 0;
+      };
+    }
+  }
+}

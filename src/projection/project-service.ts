@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { resolveProfile } from '../bench/profiles.js';
+import type { BenchResult } from '../bench/result-schema.js';
+import { loadStackConfig } from '../config/load-config.js';
+import { MODELS, type Model } from '../config/stack-config.js';
+import { UserError, zodUserError } from '../errors.js';
+import { readDataFile } from '../files.js';
+import { stateRoot } from '../state/registry.js';
+import { loadSchedule } from './load-schedule.js';
+import { applyCalibration, CalibrationFileSchema, modelledParameters, parameterRows, type ProjectionParameters } from './parameters.js';
+import { projectedResult } from './projected-result.js';
+import { AGGREGATE_METHOD, simulateModels } from './simulate.js';
+import { durationSeconds } from '../bench/profile-schema.js';
+import { Decimal } from '../pricing/money.js';
+import { SAMPLES_PER_STEP } from './fluid-centre.js';
+import { SECONDS_PER_MONTH } from '../cost/units.js';
+
+/**
+ * `archcompare project` without the CLI: reads the profile, the stack config, saved bench results and a
+ * calibration file, runs the pure simulation (src/projection/simulate.ts) for both models, writes the
+ * projected results in the bench result shape to <state>/projections/<run id>/, and prices them with
+ * the cost engine unchanged. All I/O of the projection happens here.
+ */
+export interface ProjectOptions {
+  profile: string;
+  models?: readonly Model[];
+  /** A bench run id, "latest", or undefined (latest if any, else modelled defaults). */
+  results?: string;
+  calibrationFile?: string;
+  configFile?: string;
+  seed?: number;
+  /** Fine aggregate step (s): 10 by default, the Lambda scaling window; the coarse step is 60 s (see load-schedule.ts). */
+  stepSeconds?: number;
+  coarseStepSeconds?: number;
+  /** Price the projected usage (synthesizes the stacks once; cached). */
+  cost?: boolean;
+  resultsDir?: string;
+  projectionsDir?: string;
+  startedAt?: Date;
+  onProgress?: (line: string) => void;
+}
+
+export interface ModelOutcome {
+  model: Model;
+  result: BenchResult;
+  file: string;
+  monthlyCost?: { usd: string; windowUsd: string; source: string };
+}
+
+export interface ProjectOutcome {
+  runId: string;
+  profile: string;
+  peakRps: number;
+  durationS: number;
+  calibration: string;
+  parameters: ReturnType<typeof parameterRows>;
+  models: ModelOutcome[];
+  simulationMs: number;
+  warnings: string[];
+}
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_STEP_SECONDS = 10;
+export const DEFAULT_COARSE_STEP_SECONDS = 60;
+
+export function projectionsRoot(root = stateRoot()): string {
+  return path.join(root, 'projections');
+}
+
+async function calibrationFromFile(file: string, base: ProjectionParameters): Promise<ProjectionParameters> {
+  const data = await readDataFile(file, 'calibration file', 'pass a YAML or JSON file of { parameter: value } (see `archcompare project --help`)');
+  const parsed = CalibrationFileSchema.safeParse(data);
+  if (!parsed.success) throw zodUserError(parsed.error, `calibration file ${file}`, 'use the parameter names `archcompare project --format json` lists under parameters');
+  return applyCalibration(base, parsed.data, file);
+}
+
+export async function project(options: ProjectOptions): Promise<ProjectOutcome> {
+  const models = options.models ?? MODELS;
+  const warnings: string[] = [];
+  const progress = options.onProgress ?? (() => {});
+  const { profile, file: profileFile } = await resolveProfile(options.profile);
+  const config = await loadStackConfig(options.configFile, { runId: 'projected' });
+  const timeout = { value: profile.requestTimeout ? durationSeconds(profile.requestTimeout) : 10, unit: 's', origin: { kind: 'config' as const, source: profile.requestTimeout ? `profile ${profile.name} requestTimeout` : 'the bench default request timeout (10 s)' } };
+  let parameters = modelledParameters(config, timeout);
+  const calibration = 'modelled defaults: no bench run was read (pass --results RUN or run `archcompare bench` first to calibrate from measurements)';
+  if (options.results) throw new UserError('--results: calibration from bench runs is not available in this version', 'omit --results, or give the measured figures in a --calibration file');
+  if (options.calibrationFile) parameters = await calibrationFromFile(options.calibrationFile, parameters);
+  const stepSeconds = options.stepSeconds ?? DEFAULT_STEP_SECONDS;
+  const schedule = loadSchedule(profile, stepSeconds, options.coarseStepSeconds ?? DEFAULT_COARSE_STEP_SECONDS);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const startedAt = options.startedAt ?? new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1));
+  progress(`simulating ${models.join(' and ')} over ${profile.name} (${(schedule.durationS / 3600).toFixed(1)} h in ${schedule.steps.length} steps of ${stepSeconds} s)`);
+  const began = performance.now();
+  const runs = simulateModels(models, parameters, schedule, { seed, startedAtMs: startedAt.getTime(), namePrefix: `${config.appName}-${config.runId}` });
+  const simulationMs = performance.now() - began;
+  const runId = `projected-${profile.name}-${seed}`;
+  const rows = parameterRows(parameters);
+  const dir = options.projectionsDir ?? projectionsRoot();
+  const { writeResult } = await import('../bench/result-store.js');
+  const outcomes: ModelOutcome[] = [];
+  for (const run of runs) {
+    const result = projectedResult({
+      runId,
+      model: run.model,
+      profile,
+      profileFile: path.relative(process.cwd(), profileFile) || profileFile,
+      region: config.region,
+      recorder: run.recorder,
+      startedAtMs: startedAt.getTime(),
+      node: process.version,
+      warnings,
+      marker: {
+        projected: true,
+        method: AGGREGATE_METHOD,
+        seed,
+        stepSeconds,
+        samplesPerStep: SAMPLES_PER_STEP,
+        calibration,
+        parameters: rows,
+        bottlenecks: run.outcome.bottlenecks,
+        peak: run.outcome.peak,
+      },
+    });
+    outcomes.push({ model: run.model, result, file: await writeResult(result, dir) });
+  }
+  if (options.cost !== false) {
+    progress('pricing the projected usage with the cost engine');
+    const { estimate } = await import('../cost/estimate-service.js');
+    const priced = await estimate({ models: [...models], results: runId, resultsDir: dir, configFile: options.configFile, curve: false });
+    warnings.push(...priced.warnings);
+    // The engine's month is SECONDS_PER_MONTH; the profile's window is this share of it.
+    const windowShare = new Decimal(schedule.durationS).div(SECONDS_PER_MONTH);
+    for (const o of outcomes) {
+      const stack = priced.json.stacks.find((s) => s.name === o.model);
+      if (!stack) continue;
+      o.monthlyCost = {
+        usd: stack.totalMonthlyCostRounded,
+        windowUsd: new Decimal(stack.totalMonthlyCost).times(windowShare).toDecimalPlaces(2).toFixed(2),
+        source: `cost engine over ${path.relative(process.cwd(), o.file)} (${stack.usage.source}); prices ${priced.json.pricing.pricesAsOf}, ${priced.json.pricing.snapshot}`,
+      };
+    }
+  }
+  return { runId, profile: profile.name, peakRps: schedule.peakRps, durationS: schedule.durationS, calibration, parameters: rows, models: outcomes, simulationMs, warnings };
+}
