@@ -196,7 +196,7 @@ function traditionalLimits(p: ProjectionParameters, peakRps: number, recorder: P
       resource: `${p.dbInstanceClass.value} CPU (${p.dbVcpus.value} vCPUs)`,
       limit: `${p.dbVcpus.value} vCPUs at ${dbMs.toFixed(2)} ms per request`,
       saturatesAtRps: dbSaturation,
-      effect: `saturates at ~${fmtInt(dbSaturation)} req/s: beyond it every request queues at the database (${fmtPct(beyond(dbSaturation, peakRps))} of the peak's requests beyond it)`,
+      effect: `beyond it every request queues at the database: ${fmtPct(beyond(dbSaturation, peakRps))} of the peak's requests beyond it`,
       fix: neededDbVcpus > 64 ? `${fmtInt(neededDbVcpus)} DB vCPUs at 70%: beyond one instance (read replicas, caching, sharding)` : `a class with ≥ ${neededDbVcpus} vCPUs (70% busy at the peak)`,
       parameter: 'dbServiceTime',
       binding: false,

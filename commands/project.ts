@@ -1,0 +1,51 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag, loadProfileFlag } from '../src/cli/flags.js';
+import { UserError } from '../src/errors.js';
+
+export default class Project extends BaseCommand {
+  static override summary = 'Project both architectures to internet scale: p95, throttles, capacity, bottlenecks and monthly cost under a profile.';
+  static override description =
+    'Simulates both models under a load profile at full scale (e.g. black-friday: 1,000 req/s, a surge to 50,000 req/s held for 24 hours): the traditional stack with ALB, an Auto Scaling group under target tracking and PostgreSQL, the serverless stack with API Gateway throttles, Lambda concurrency and scaling rates, cold starts and DynamoDB on demand. Calibrated from saved bench results when there are any, from documented modelled defaults otherwise; every parameter is listed with its origin. Writes the projected results in the bench result shape (marked projected) and prices them with the cost engine.';
+  static override examples = [
+    '<%= config.bin %> project --profile black-friday',
+    '<%= config.bin %> project --profile month --format md',
+    '<%= config.bin %> project --profile black-friday --calibration my-quotas.yaml --seed 7 --format json',
+  ];
+  static override flags = {
+    profile: loadProfileFlag({ default: 'black-friday' }),
+    results: Flags.string({ description: 'Calibrate from a saved bench run: its run id, or "latest".' }),
+    calibration: Flags.string({ description: 'YAML/JSON of { parameter: value } overriding any projection parameter (names: --format json, parameters).' }),
+    config: configFlag,
+    seed: Flags.integer({ default: 1, description: 'Seed of the sampled latencies: the same seed gives the same figures.' }),
+    format: Flags.string({ char: 'f', options: ['text', 'json', 'md'], default: 'text', description: 'text, json or md (Markdown).' }),
+    cost: Flags.boolean({ default: true, allowNo: true, description: 'Price the projected usage with the cost engine (--no-cost skips synthesis and pricing).' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Project);
+    if (flags.seed < 0) throw new UserError(`--seed: ${flags.seed} is negative`, 'pass a seed ≥ 0, e.g. --seed 1');
+    const [{ project }, { renderProjection, projectionJson }, { createProgress }] = await Promise.all([
+      import('../src/projection/project-service.js'),
+      import('../src/projection/render.js'),
+      import('../src/cli/progress.js'),
+    ]);
+    const progress = await createProgress('project');
+    try {
+      const outcome = await project({
+        profile: flags.profile,
+        results: flags.results,
+        calibrationFile: flags.calibration,
+        configFile: flags.config,
+        seed: flags.seed,
+        cost: flags.cost,
+        onProgress: (line) => progress.step(line),
+      });
+      progress.finish(`projected ${outcome.profile}`);
+      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(projectionJson(outcome), null, 2)}\n` : renderProjection(outcome, flags.format as 'text' | 'md'));
+    } catch (err) {
+      progress.finish();
+      throw err;
+    }
+  }
+}
