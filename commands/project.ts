@@ -9,6 +9,7 @@ export default class Project extends BaseCommand {
     'Simulates both models under a load profile at full scale (e.g. black-friday: 1,000 req/s, a surge to 50,000 req/s held for 24 hours): the traditional stack with ALB, an Auto Scaling group under target tracking and PostgreSQL, the serverless stack with API Gateway throttles, Lambda concurrency and scaling rates, cold starts and DynamoDB on demand. Calibrated from saved bench results when there are any, from documented modelled defaults otherwise; every parameter is listed with its origin. Writes the projected results in the bench result shape (marked projected) and prices them with the cost engine.';
   static override examples = [
     '<%= config.bin %> project --profile black-friday',
+    '<%= config.bin %> project --profile black-friday --raise-limits   # both sized for the peak',
     '<%= config.bin %> project --profile month --format md',
     '<%= config.bin %> project --profile black-friday --calibration my-quotas.yaml --seed 7 --format json',
   ];
@@ -19,6 +20,7 @@ export default class Project extends BaseCommand {
     config: configFlag,
     seed: Flags.integer({ default: 1, description: 'Seed of the sampled latencies: the same seed gives the same figures.' }),
     format: Flags.string({ char: 'f', options: ['text', 'json', 'md'], default: 'text', description: 'text, json or md (Markdown).' }),
+    'raise-limits': Flags.boolean({ default: false, description: 'Project again with every limit reached at the peak (quotas, ASG maximum, DB size) raised to what removes it: each model sized for the peak.' }),
     cost: Flags.boolean({ default: true, allowNo: true, description: 'Price the projected usage with the cost engine (--no-cost skips synthesis and pricing).' }),
   };
 
@@ -39,6 +41,7 @@ export default class Project extends BaseCommand {
         configFile: flags.config,
         seed: flags.seed,
         cost: flags.cost,
+        raiseLimits: flags['raise-limits'],
         onProgress: (line) => progress.step(line),
       });
       progress.finish(`projected ${outcome.profile}`);

@@ -184,7 +184,17 @@ export const ProjectionMarkerSchema = z
     parameters: z.array(z.object({ name: z.string(), value: z.string(), unit: z.string(), origin: z.enum(['measured', 'calibrated', 'config', 'modelled', 'override']), source: z.string() })),
     /** The limits the model reaches at the projected load; `binding` marks the first. */
     bottlenecks: z.array(
-      z.object({ resource: z.string(), limit: z.string(), saturatesAtRps: z.number().nonnegative(), effect: z.string(), fix: z.string(), parameter: z.string(), binding: z.boolean() }),
+      z.object({
+        resource: z.string(),
+        limit: z.string(),
+        saturatesAtRps: z.number().nonnegative(),
+        effect: z.string(),
+        fix: z.string(),
+        parameter: z.string(),
+        binding: z.boolean(),
+        /** Parameter values that remove the limit at this peak (what `project --raise-limits` applies). */
+        raise: z.record(z.string(), z.number()).optional(),
+      }),
     ),
     peak: z.object({ rps: z.number().nonnegative(), capacity: z.number().nonnegative(), capacityUnit: z.string() }),
   })

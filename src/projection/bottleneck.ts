@@ -16,6 +16,8 @@ export interface Bottleneck {
   /** The projection parameter behind the limit. */
   parameter: string;
   binding: boolean;
+  /** Parameter values (calibration-file names) that remove the limit at this peak: what --raise-limits applies. */
+  raise?: Record<string, number>;
 }
 
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');

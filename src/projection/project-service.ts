@@ -32,6 +32,8 @@ export interface ProjectOptions {
   /** Fine aggregate step (s): 10 by default, the Lambda scaling window; the coarse step is 60 s (see load-schedule.ts). */
   stepSeconds?: number;
   coarseStepSeconds?: number;
+  /** Project again with every limit the first pass reached raised to what removes it (each raise listed as an override). */
+  raiseLimits?: boolean;
   /** Price the projected usage (synthesizes the stacks once; cached). */
   cost?: boolean;
   resultsDir?: string;
@@ -49,6 +51,8 @@ export interface ModelOutcome {
 
 export interface ProjectOutcome {
   runId: string;
+  /** 'as configured', or 'limits raised' with the raises in the parameters (origin override). */
+  scenario: string;
   profile: string;
   peakRps: number;
   durationS: number;
@@ -91,9 +95,26 @@ export async function project(options: ProjectOptions): Promise<ProjectOutcome> 
   const startedAt = options.startedAt ?? new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1));
   progress(`simulating ${models.join(' and ')} over ${profile.name} (${(schedule.durationS / 3600).toFixed(1)} h in ${schedule.steps.length} steps of ${stepSeconds} s)`);
   const began = performance.now();
-  const runs = simulateModels(models, parameters, schedule, { seed, startedAtMs: startedAt.getTime(), namePrefix: `${config.appName}-${config.runId}` });
+  const simulation = { seed, startedAtMs: startedAt.getTime(), namePrefix: `${config.appName}-${config.runId}` };
+  if (options.raiseLimits) {
+    // The limits each model reaches at the peak, each raised to the value its bottleneck names; a
+    // parameter several limits raise (one new-table throughput for every table) takes the largest.
+    const raised = new Map<string, { value: number; why: string }>();
+    for (const run of simulateModels(models, parameters, schedule, simulation))
+      for (const b of run.outcome.bottlenecks)
+        for (const [name, value] of Object.entries(b.raise ?? {}))
+          if (value > (raised.get(name)?.value ?? -Infinity)) raised.set(name, { value, why: `${run.model}'s ${b.resource}` });
+    for (const [name, { value, why }] of raised) parameters = applyCalibration(parameters, CalibrationFileSchema.parse({ [name]: value }), `--raise-limits, to remove ${why}`);
+    // Instances and request units are usage the cost engine prices; the DB class is the stack's.
+    if (raised.has('dbVcpus') || raised.has('dbMaxConnections'))
+      warnings.push(
+        `--raise-limits sized the database at ${parameters.dbVcpus.value} vCPUs and ${parameters.dbMaxConnections.value} connections, but the cost engine prices the stack config's ${config.traditional.dbInstanceClass}: pass --config with traditional.dbInstanceClass of that size (or read replicas) to price it`,
+      );
+    progress('projecting again with the limits raised');
+  }
+  const runs = simulateModels(models, parameters, schedule, simulation);
   const simulationMs = performance.now() - began;
-  const runId = `projected-${profile.name}-${seed}`;
+  const runId = `projected-${profile.name}-${seed}${options.raiseLimits ? '-raised' : ''}`;
   const rows = parameterRows(parameters);
   const dir = options.projectionsDir ?? projectionsRoot();
   const { writeResult } = await import('../bench/result-store.js');
@@ -136,9 +157,9 @@ export async function project(options: ProjectOptions): Promise<ProjectOutcome> 
       o.monthlyCost = {
         usd: stack.totalMonthlyCostRounded,
         windowUsd: new Decimal(stack.totalMonthlyCost).times(windowShare).toDecimalPlaces(2).toFixed(2),
-        source: `cost engine over ${path.relative(process.cwd(), o.file)} (${stack.usage.source}); prices ${priced.json.pricing.pricesAsOf}, ${priced.json.pricing.snapshot}`,
+        source: `the cost engine over ${path.relative(process.cwd(), o.file)}, window extrapolated to a month; prices as of ${priced.json.pricing.pricesAsOf} (${priced.json.pricing.snapshot})`,
       };
     }
   }
-  return { runId, profile: profile.name, peakRps: schedule.peakRps, durationS: schedule.durationS, calibration, parameters: rows, models: outcomes, simulationMs, warnings };
+  return { runId, scenario: options.raiseLimits ? 'limits raised' : 'as configured', profile: profile.name, peakRps: schedule.peakRps, durationS: schedule.durationS, calibration, parameters: rows, models: outcomes, simulationMs, warnings };
 }

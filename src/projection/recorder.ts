@@ -187,6 +187,10 @@ export class ProjectionRecorder {
   }
 
   timeline(): MetricDatapoint[] {
-    return this.datapoints.map((d) => ({ ...d, value: Math.round(d.value * 1000) / 1000 })).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    // Zero sums say nothing the absence of a datapoint does not (and a month of them is megabytes).
+    return this.datapoints
+      .filter((d) => !(d.statistic === 'Sum' && d.value === 0))
+      .map((d) => ({ ...d, value: Math.round(d.value * 1000) / 1000 }))
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   }
 }

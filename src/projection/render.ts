@@ -76,10 +76,16 @@ export function verdict(o: ProjectOutcome): string {
   const lines: string[] = [];
   if (both)
     lines.push(
-      `At ${fmtInt(o.peakRps)} req/s neither configuration holds: ${peak.map((p) => `${p.model} loses ${fmtPct(p.lost)} of ${p.phase} requests (${p.binding ? p.binding.resource : 'no single limit'})`).join('; ')}. Raise the limits listed under Bottlenecks and project again (--config, --calibration).`,
+      `At ${fmtInt(o.peakRps)} req/s neither configuration holds: ${peak.map((p) => `${p.model} loses ${fmtPct(p.lost)} of ${p.phase} requests (${p.binding ? p.binding.resource : 'no single limit'})`).join('; ')}. Project with --raise-limits to see both sized for the peak.`,
     );
   else if (a!.lost + 0.01 < b!.lost) lines.push(`At ${fmtInt(o.peakRps)} req/s ${a!.model} serves the peak (${fmtPct(a!.lost)} lost, p95 ${ms(a!.p95)}); ${b!.model} loses ${fmtPct(b!.lost)}${b!.binding ? ` at ${b!.binding.resource}` : ''}.`);
   else lines.push(`At ${fmtInt(o.peakRps)} req/s both serve the peak (${peak.map((p) => `${p.model} p95 ${ms(p.p95)}, ${fmtPct(p.lost)} lost`).join('; ')}).`);
+  // The worst phase elsewhere (a surge the scaling cannot follow) matters as much as the peak.
+  for (const m of o.models) {
+    const worst = m.result.phases.filter((p) => !p.warmup).map((p) => ({ name: p.name, lost: p.totals.requests > 0 ? (p.totals.errors + p.totals.throttled) / p.totals.requests : 0 })).sort((x, y) => y.lost - x.lost)[0];
+    const atPeak = peak.find((p) => p.model === m.model)!;
+    if (worst && worst.name !== atPeak.phase && worst.lost > 0.01 && worst.lost > atPeak.lost) lines.push(`${m.model} loses ${fmtPct(worst.lost)} of ${worst.name} requests while capacity catches up.`);
+  }
   if (peak.every((p) => p.cost !== undefined)) {
     const [cheap, dear] = [...peak].sort((x, y) => x.cost! - y.cost!);
     lines.push(`Monthly cost of this usage: ${cheap!.model} $${fmtInt(cheap!.cost!)} vs ${dear!.model} $${fmtInt(dear!.cost!)} (the cost engine over the projected usage).`);
@@ -98,7 +104,8 @@ export function renderProjection(o: ProjectOutcome, format: 'text' | 'md'): stri
   const md = format === 'md';
   const h = (title: string) => (md ? `\n## ${title}\n` : `\n${title}\n${'-'.repeat(title.length)}`);
   const out: string[] = [];
-  out.push(md ? `# Projection: ${o.profile}` : `archcompare project: ${o.profile}`);
+  out.push(md ? `# Projection: ${o.profile} (${o.scenario})` : `archcompare project: ${o.profile} (${o.scenario})`);
+  if (o.scenario !== 'as configured') out.push('Every limit the configured stacks reached at the peak was raised to the value its bottleneck names (overrides in the parameter list).');
   out.push(`${hours(o.durationS)} at up to ${fmtInt(o.peakRps)} req/s, both models simulated (figures are PROJECTED, not measured; seed ${o.models[0]?.result.projection?.seed ?? '?'}, ${Math.round(o.simulationMs)} ms).`);
   out.push(`Calibration: ${o.calibration}.`);
   const rows = phaseRows(o);
@@ -146,6 +153,7 @@ export function projectionJson(o: ProjectOutcome): unknown {
     kind: 'archcompare.projection',
     version: 1,
     runId: o.runId,
+    scenario: o.scenario,
     profile: o.profile,
     peakRps: o.peakRps,
     durationS: o.durationS,

@@ -260,6 +260,7 @@ function serverlessLimits(p: ProjectionParameters, peakRps: number, peakConcurre
       fix: `apiThrottleRateLimit ≥ ${fmtInt(peakRps * 1.1)}`,
       parameter: 'apiStageRateLimit',
       binding: false,
+      raise: { apiStageRateLimit: Math.ceil(peakRps * 1.1), apiStageBurstLimit: Math.max(p.apiStageBurstLimit.value, Math.ceil(peakRps * 1.1)) },
     },
     {
       resource: 'API Gateway account throttle (per Region)',
@@ -269,6 +270,7 @@ function serverlessLimits(p: ProjectionParameters, peakRps: number, peakConcurre
       fix: `request a quota increase to ≥ ${fmtInt(peakRps * 1.1)} req/s`,
       parameter: 'apiAccountRateLimit',
       binding: false,
+      raise: { apiAccountRateLimit: Math.ceil(peakRps * 1.1), apiAccountBurstLimit: Math.max(p.apiAccountBurstLimit.value, Math.ceil(peakRps * 0.5)) },
     },
   ];
   const perFunction = p.reservedConcurrency.value !== null;
@@ -276,14 +278,16 @@ function serverlessLimits(p: ProjectionParameters, peakRps: number, peakConcurre
   // With reserved concurrency the busiest function (largest share × duration) saturates first.
   const busiest = Math.max(...DOMAINS.map((d) => p.requestMix.value[d] * meanMs(p.lambdaDuration.value[d])));
   const lambdaSaturates = perFunction ? (concurrencyLimit * 1000) / busiest : (concurrencyLimit * 1000) / meanDuration;
+  const concurrencyFix = Math.ceil((peakConcurrency * (perFunction ? busiest / meanDuration : 1) * 1.1) / 100) * 100;
   limits.push({
     resource: perFunction ? 'Lambda reserved concurrency (per function)' : 'Lambda concurrency quota (account)',
     limit: `${fmtInt(concurrencyLimit)} concurrent executions`,
     saturatesAtRps: lambdaSaturates,
     effect: `${fmtInt(peakConcurrency)} concurrent executions needed at ${fmtInt(peakRps)} req/s: ${fmtPct(beyond(lambdaSaturates, peakRps))} of peak requests throttled`,
-    fix: `raise to ≥ ${fmtInt(Math.ceil((peakConcurrency * (perFunction ? busiest / meanDuration : 1) * 1.1) / 100) * 100)}`,
+    fix: `raise to ≥ ${fmtInt(concurrencyFix)}`,
     parameter: perFunction ? 'reservedConcurrency' : 'accountConcurrencyLimit',
     binding: false,
+    raise: perFunction ? { reservedConcurrency: concurrencyFix, accountConcurrencyLimit: Math.max(p.accountConcurrencyLimit.value, concurrencyFix * DOMAINS.length + 100) } : { accountConcurrencyLimit: concurrencyFix },
   });
   for (const table of TABLES) {
     for (const kind of ['read', 'write'] as const) {
@@ -300,9 +304,13 @@ function serverlessLimits(p: ProjectionParameters, peakRps: number, peakConcurre
           limit: `${fmtInt(quota)} ${unit}/s`,
           saturatesAtRps: quota / unitsPerRequest,
           effect: `${fmtInt(demand)} ${unit}/s needed at the peak: ${fmtPct(1 - quota / demand)} of the ${users} requests fail on throttling`,
-          fix: `raise the table-level ${kind} throughput quota to ≥ ${fmtInt(demand * 1.1)} ${unit}/s`,
+          fix: `raise the table-level ${kind} throughput quota to ≥ ${fmtInt(demand * 1.1)} ${unit}/s and pre-warm the table to it before the surge`,
           parameter: kind === 'read' ? 'dynamoDbTableMaxReadUnits' : 'dynamoDbTableMaxWriteUnits',
           binding: false,
+          raise:
+            kind === 'read'
+              ? { dynamoDbTableMaxReadUnits: Math.ceil(demand * 1.1), dynamoDbNewTableReadUnits: Math.ceil(demand * 1.1) }
+              : { dynamoDbTableMaxWriteUnits: Math.ceil(demand * 1.1), dynamoDbNewTableWriteUnits: Math.ceil(demand * 1.1) },
         });
       else if (demand > initial * 1.001)
         limits.push({
@@ -313,6 +321,7 @@ function serverlessLimits(p: ProjectionParameters, peakRps: number, peakConcurre
           fix: `pre-warm the table to ≥ ${fmtInt(demand)} ${unit}/s before the surge (warm throughput)`,
           parameter: kind === 'read' ? 'dynamoDbNewTableReadUnits' : 'dynamoDbNewTableWriteUnits',
           binding: false,
+          raise: { [kind === 'read' ? 'dynamoDbNewTableReadUnits' : 'dynamoDbNewTableWriteUnits']: Math.ceil(demand * 1.1) },
         });
     }
   }

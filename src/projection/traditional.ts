@@ -191,6 +191,7 @@ function traditionalLimits(p: ProjectionParameters, peakRps: number, recorder: P
       fix: `maxInstances ≥ ${fmtInt(neededInstances)} at ${p.targetCpuPercent.value}% CPU${neededInstances > 100 ? ' (the stack config allows 100: a larger instance type)' : ''}`,
       parameter: 'maxInstances',
       binding: false,
+      raise: { maxInstances: neededInstances },
     },
     {
       resource: `${p.dbInstanceClass.value} CPU (${p.dbVcpus.value} vCPUs)`,
@@ -198,8 +199,9 @@ function traditionalLimits(p: ProjectionParameters, peakRps: number, recorder: P
       saturatesAtRps: dbSaturation,
       effect: `beyond it every request queues at the database: ${fmtPct(beyond(dbSaturation, peakRps))} of the peak's requests beyond it`,
       fix: neededDbVcpus > 64 ? `${fmtInt(neededDbVcpus)} DB vCPUs at 70%: beyond one instance (read replicas, caching, sharding)` : `a class with ≥ ${neededDbVcpus} vCPUs (70% busy at the peak)`,
-      parameter: 'dbServiceTime',
+      parameter: 'dbVcpus',
       binding: false,
+      raise: { dbVcpus: neededDbVcpus },
     },
   ];
   if (connectionsAtNeeded > p.dbMaxConnections.value) {
@@ -212,6 +214,7 @@ function traditionalLimits(p: ProjectionParameters, peakRps: number, recorder: P
       fix: `RDS Proxy, smaller pools, or a class whose memory allows ≥ ${fmtInt(connectionsAtNeeded)} connections`,
       parameter: 'dbMaxConnections',
       binding: false,
+      raise: { dbMaxConnections: connectionsAtNeeded },
     });
   }
   return markBinding(limits, peakRps, observed);
