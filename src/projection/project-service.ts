@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { resolveProfile } from '../bench/profiles.js';
 import type { BenchResult } from '../bench/result-schema.js';
@@ -10,6 +11,7 @@ import { loadSchedule } from './load-schedule.js';
 import { applyCalibration, CalibrationFileSchema, modelledParameters, parameterRows, type ProjectionParameters } from './parameters.js';
 import { projectedResult } from './projected-result.js';
 import { AGGREGATE_METHOD, simulateModels } from './simulate.js';
+import { calibrateFromRuns } from './calibrate.js';
 import { durationSeconds } from '../bench/profile-schema.js';
 import { Decimal } from '../pricing/money.js';
 import { SAMPLES_PER_STEP } from './fluid-centre.js';
@@ -78,6 +80,35 @@ async function calibrationFromFile(file: string, base: ProjectionParameters): Pr
   return applyCalibration(base, parsed.data, file);
 }
 
+/**
+ * The bench results to calibrate from: the named run's, or with "latest" (the default) the newest
+ * result of each model; projected results are never read back. None saved: an empty list, and the
+ * projection says it used modelled defaults. A named run that does not exist is an error.
+ */
+async function savedRuns(results: string | undefined, dir: string | undefined, models: readonly Model[]): Promise<Array<{ result: BenchResult; file: string }>> {
+  const { latestResults, listRuns, readResult, resultPath, resultsRoot } = await import('../bench/result-store.js');
+  const root = dir ?? resultsRoot();
+  const files: string[] = [];
+  if (results === undefined || results === 'latest') {
+    const latest = await latestResults(root);
+    for (const m of models) if (latest.has(m)) files.push(latest.get(m)!);
+    if (results === 'latest' && files.length === 0) throw new UserError(`--results latest: no bench result in ${root}`, 'run `archcompare bench` first, or omit --results to project from modelled defaults');
+  } else {
+    const found = models.map((m) => resultPath(root, results, m)).filter((f) => existsSync(f));
+    if (found.length === 0) {
+      const known = (await listRuns(root)).slice(0, 5);
+      throw new UserError(`--results ${results}: no bench result in ${path.join(root, results)}`, known.length ? `name one of ${known.join(', ')} or "latest"` : 'run `archcompare bench` first');
+    }
+    files.push(...found);
+  }
+  const out: Array<{ result: BenchResult; file: string }> = [];
+  for (const file of files) {
+    const result = await readResult(file);
+    if (!result.projection) out.push({ result, file: path.relative(process.cwd(), file) || file });
+  }
+  return out;
+}
+
 export async function project(options: ProjectOptions): Promise<ProjectOutcome> {
   const models = options.models ?? MODELS;
   const warnings: string[] = [];
@@ -86,8 +117,10 @@ export async function project(options: ProjectOptions): Promise<ProjectOutcome> 
   const config = await loadStackConfig(options.configFile, { runId: 'projected' });
   const timeout = { value: profile.requestTimeout ? durationSeconds(profile.requestTimeout) : 10, unit: 's', origin: { kind: 'config' as const, source: profile.requestTimeout ? `profile ${profile.name} requestTimeout` : 'the bench default request timeout (10 s)' } };
   let parameters = modelledParameters(config, timeout);
-  const calibration = 'modelled defaults: no bench run was read (pass --results RUN or run `archcompare bench` first to calibrate from measurements)';
-  if (options.results) throw new UserError('--results: calibration from bench runs is not available in this version', 'omit --results, or give the measured figures in a --calibration file');
+  const saved = await savedRuns(options.results, options.resultsDir, models);
+  const calibrated = calibrateFromRuns(parameters, saved);
+  parameters = calibrated.parameters;
+  const calibration = calibrated.summary;
   if (options.calibrationFile) parameters = await calibrationFromFile(options.calibrationFile, parameters);
   const stepSeconds = options.stepSeconds ?? DEFAULT_STEP_SECONDS;
   const schedule = loadSchedule(profile, stepSeconds, options.coarseStepSeconds ?? DEFAULT_COARSE_STEP_SECONDS);
