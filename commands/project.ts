@@ -11,6 +11,7 @@ export default class Project extends BaseCommand {
     '<%= config.bin %> project --profile black-friday',
     '<%= config.bin %> project --profile black-friday --raise-limits   # both sized for the peak',
     '<%= config.bin %> project --profile month --format md',
+    '<%= config.bin %> project --validate latest   # the projection against the last local run, at its scale',
     '<%= config.bin %> project --profile black-friday --calibration my-quotas.yaml --seed 7 --format json',
   ];
   static override flags = {
@@ -20,6 +21,7 @@ export default class Project extends BaseCommand {
     config: configFlag,
     seed: Flags.integer({ default: 1, description: 'Seed of the sampled latencies: the same seed gives the same figures.' }),
     format: Flags.string({ char: 'f', options: ['text', 'json', 'md'], default: 'text', description: 'text, json or md (Markdown).' }),
+    validate: Flags.string({ description: 'Instead of projecting: simulate this saved local run (id or "latest") at its own scale and compare p95 per phase and capacity with it.' }),
     'raise-limits': Flags.boolean({ default: false, description: 'Project again with every limit reached at the peak (quotas, ASG maximum, DB size) raised to what removes it: each model sized for the peak.' }),
     cost: Flags.boolean({ default: true, allowNo: true, description: 'Price the projected usage with the cost engine (--no-cost skips synthesis and pricing).' }),
   };
@@ -27,6 +29,13 @@ export default class Project extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Project);
     if (flags.seed < 0) throw new UserError(`--seed: ${flags.seed} is negative`, 'pass a seed ≥ 0, e.g. --seed 1');
+    if (flags.validate) {
+      const { validateRun } = await import('../src/projection/project-service.js');
+      const { validation, text } = await validateRun({ run: flags.validate, configFile: flags.config, calibrationFile: flags.calibration, seed: flags.seed });
+      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(validation, null, 2)}\n` : text);
+      if (!validation.passed) process.exitCode = 1;
+      return;
+    }
     const [{ project }, { renderProjection, projectionJson }, { createProgress }] = await Promise.all([
       import('../src/projection/project-service.js'),
       import('../src/projection/render.js'),

@@ -12,6 +12,7 @@ import { applyCalibration, CalibrationFileSchema, modelledParameters, parameterR
 import { projectedResult } from './projected-result.js';
 import { AGGREGATE_METHOD, simulateModels } from './simulate.js';
 import { calibrateFromRuns } from './calibrate.js';
+import { renderValidation, validateAgainstRuns, type Validation } from './validate.js';
 import { durationSeconds } from '../bench/profile-schema.js';
 import { Decimal } from '../pricing/money.js';
 import { SAMPLES_PER_STEP } from './fluid-centre.js';
@@ -195,4 +196,22 @@ export async function project(options: ProjectOptions): Promise<ProjectOutcome> 
     }
   }
   return { runId, scenario: options.raiseLimits ? 'limits raised' : 'as configured', profile: profile.name, peakRps: schedule.peakRps, durationS: schedule.durationS, calibration, parameters: rows, models: outcomes, simulationMs, warnings };
+}
+
+/**
+ * `archcompare project --validate RUN`: the projection calibrated from a saved local run simulates that
+ * run at its own scale and is compared with it, phase by phase (tolerances in validate.ts).
+ */
+export async function validateRun(options: { run: string; resultsDir?: string; configFile?: string; calibrationFile?: string; seed?: number }): Promise<{ validation: Validation; text: string; calibration: string }> {
+  const saved = await savedRuns(options.run, options.resultsDir, MODELS);
+  if (saved.length === 0) throw new UserError(`--validate ${options.run}: no bench result to validate against`, 'run `archcompare bench` (local target) first');
+  const aws = saved.filter((r) => r.result.target.kind !== 'local');
+  if (aws.length) throw new UserError(`--validate ${options.run}: ${aws.map((r) => r.file).join(', ')} ran on the ${aws[0]!.result.target.kind} target`, 'validate against a local run: its timeline is measured (AWS runs have no CloudWatch figures yet)');
+  const config = await loadStackConfig(options.configFile, { runId: 'projected' });
+  const first = saved[0]!.result;
+  const timeout = { value: first.profile.definition.requestTimeout ? durationSeconds(first.profile.definition.requestTimeout) : 10, unit: 's', origin: { kind: 'config' as const, source: `profile ${first.profile.name}` } };
+  let parameters = calibrateFromRuns(modelledParameters(config, timeout), saved);
+  if (options.calibrationFile) parameters = { ...parameters, parameters: await calibrationFromFile(options.calibrationFile, parameters.parameters) };
+  const validation = validateAgainstRuns(parameters.parameters, saved.map((r) => r.result), options.seed ?? DEFAULT_SEED);
+  return { validation, text: `${renderValidation(validation, options.run)}calibration: ${parameters.summary}\n`, calibration: parameters.summary };
 }

@@ -27,9 +27,9 @@ export function simulateModels(
   models: readonly Model[],
   parameters: ProjectionParameters,
   schedule: LoadSchedule,
-  options: { seed: number; startedAtMs: number; namePrefix: string; samplesPerStep?: number },
+  options: { seed: number; startedAtMs: number; namePrefix: string; samplesPerStep?: number; periodSeconds?: number },
 ): ModelRun[] {
-  const period = timelinePeriodSeconds(schedule.durationS);
+  const period = options.periodSeconds ?? timelinePeriodSeconds(schedule.durationS);
   const samples = options.samplesPerStep ?? SAMPLES_PER_STEP;
   return models.map((model) => {
     const recorder = new ProjectionRecorder(schedule, period, period, options.startedAtMs);
