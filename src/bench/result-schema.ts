@@ -197,6 +197,10 @@ export const ProjectionMarkerSchema = z
       }),
     ),
     peak: z.object({ rps: z.number().nonnegative(), capacity: z.number().nonnegative(), capacityUnit: z.string() }),
+    /** 'as configured', or 'limits raised' (project --raise-limits). */
+    scenario: z.string().optional(),
+    /** The cost engine's price of this projected usage (decimal USD strings), when it was priced. */
+    monthlyCost: z.object({ usd: z.string(), windowUsd: z.string(), source: z.string() }).optional(),
   })
   .describe('How a projected result was computed.');
 export type ProjectionMarker = z.infer<typeof ProjectionMarkerSchema>;

@@ -174,6 +174,7 @@ export async function project(options: ProjectOptions): Promise<ProjectOutcome> 
         parameters: rows,
         bottlenecks: run.outcome.bottlenecks,
         peak: run.outcome.peak,
+        scenario: options.raiseLimits ? 'limits raised' : 'as configured',
       },
     });
     outcomes.push({ model: run.model, result, file: await writeResult(result, dir) });
@@ -193,6 +194,9 @@ export async function project(options: ProjectOptions): Promise<ProjectOutcome> 
         windowUsd: new Decimal(stack.totalMonthlyCost).times(windowShare).toDecimalPlaces(2).toFixed(2),
         source: `the cost engine over ${path.relative(process.cwd(), o.file)}, window extrapolated to a month; prices as of ${priced.json.pricing.pricesAsOf} (${priced.json.pricing.snapshot})`,
       };
+      // The price travels with the result, so the report shows it beside the projected figures.
+      o.result = { ...o.result, projection: { ...o.result.projection!, monthlyCost: o.monthlyCost } };
+      await writeResult(o.result, dir);
     }
   }
   return { runId, scenario: options.raiseLimits ? 'limits raised' : 'as configured', profile: profile.name, peakRps: schedule.peakRps, durationS: schedule.durationS, calibration, parameters: rows, models: outcomes, simulationMs, warnings };

@@ -64,7 +64,8 @@ function phaseRows(o: ProjectOutcome, maxRows = 40): PhaseRow[] {
 }
 
 /** The verdict at the projected scale: which model serves the peak, then which costs less. */
-export function verdict(o: ProjectOutcome): string {
+export function verdict(o: Pick<ProjectOutcome, 'models' | 'peakRps'>): string {
+  // Costs become numbers only to rank the two; the figures printed are the engine's decimal strings.
   const peak = o.models.map((m) => {
     const busiest = [...m.result.phases].filter((p) => !p.warmup).sort((a, b) => b.totals.requests / b.durationS - a.totals.requests / a.durationS)[0]!;
     const t = busiest.totals;
@@ -88,7 +89,8 @@ export function verdict(o: ProjectOutcome): string {
   }
   if (peak.every((p) => p.cost !== undefined)) {
     const [cheap, dear] = [...peak].sort((x, y) => x.cost! - y.cost!);
-    lines.push(`Monthly cost of this usage: ${cheap!.model} $${fmtInt(cheap!.cost!)} vs ${dear!.model} $${fmtInt(dear!.cost!)} (the cost engine over the projected usage).`);
+    const usd = (model: string) => o.models.find((m) => m.model === model)!.monthlyCost!.usd;
+    lines.push(`Monthly cost of this usage: ${cheap!.model} $${usd(cheap!.model)} vs ${dear!.model} $${usd(dear!.model)} (the cost engine over the projected usage).`);
   }
   return lines.join(' ');
 }
