@@ -156,8 +156,10 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
   }
   if (serverless) {
     const dps = inWindow(serverless.result);
-    const { saturated } = saturatedPeriods(dps);
-    const clear = dps.filter((d) => !saturated.has(d.timestamp));
+    const { saturated, periods } = saturatedPeriods(dps);
+    // With every period saturated there is nothing clearer to read: take them all, and say so.
+    const allSaturated = periods > 0 && saturated.size === periods;
+    const clear = allSaturated ? dps : dps.filter((d) => !saturated.has(d.timestamp));
     const fnOf = (name: string | undefined) => DOMAINS.find((d) => name !== undefined && (name === d || name.endsWith(`-${d}`)));
     const sum = (metric: string) => {
       const out = new Map<Domain, number>();
@@ -180,9 +182,9 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
       ) as ByDomain<ServiceTime>;
       p.lambdaDuration = withOrigin(p.lambdaDuration, durations, {
         kind: 'measured',
-        source: `${serverless.file}: Duration / Invocations per function (${measuredDomains.join(', ')}) in periods the machine was not saturated; spread modelled (projection.lambdaDurationCv)`,
+        source: `${serverless.file}: Duration / Invocations per function (${measuredDomains.join(', ')}) ${allSaturated ? 'over all periods: the machine was saturated in every one, so they include waiting for a shared core' : 'in periods the machine was not saturated'}; spread modelled (projection.lambdaDurationCv)`,
       });
-      notes.push(`Lambda durations: measured for ${measuredDomains.join(', ')}`);
+      notes.push(`Lambda durations: measured for ${measuredDomains.join(', ')}${allSaturated ? ' (machine saturated throughout: overstated)' : ''}`);
     } else notes.push('Lambda durations: modelled (no AWS/Lambda datapoints in the run)');
     const cold = serverless.result.totals.coldStarts;
     const warmupCold = serverless.result.phases.filter((ph) => ph.warmup).reduce((n, ph) => n + ph.totals.coldStarts.count, 0);

@@ -22,7 +22,7 @@ function capacityRange(result: BenchResult, fromIso: string, toIso: string): str
   const metric = result.model === 'traditional' ? 'GroupInServiceInstances' : 'ConcurrentExecutions';
   const byTime = new Map<string, number>();
   for (const d of result.scalingTimeline.datapoints) {
-    if (d.metric !== metric || d.timestamp < fromIso || d.timestamp >= toIso) continue;
+    if (d.metric !== metric || d.timestamp < fromIso || d.timestamp >= toIso || (result.model === 'serverless' && Object.keys(d.dimensions).length > 0)) continue;
     byTime.set(d.timestamp, (byTime.get(d.timestamp) ?? 0) + d.value);
   }
   if (byTime.size === 0) return '–';

@@ -132,6 +132,8 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
       },
     ]),
   ) as Record<TableName, { read: (t: number, v: number) => void; write: (t: number, v: number) => void }>;
+  // The account-level series (no dimension) as CloudWatch publishes it beside the per-function ones.
+  const accountConcurrency = recorder.metricSeries('AWS/Lambda', 'ConcurrentExecutions', {}, 'Count');
   const api = {
     count: recorder.metricSeries('AWS/ApiGateway', 'Count', {}, 'Count'),
     client: recorder.metricSeries('AWS/ApiGateway', '4xx', {}, 'Count'),
@@ -223,6 +225,7 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
     api.client(t, apiThrottled + lambdaThrottled);
     api.server(t, dynamoFailed);
     recorder.concurrency(step, concurrency);
+    accountConcurrency(t, concurrency);
     // Latencies: per function, stratified draws of duration, with the cold share paying Init + provisioning.
     for (const o of outcomes) {
       if (o.ok <= 0) continue;

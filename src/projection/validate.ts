@@ -74,10 +74,17 @@ export function atTimeScale(p: ProjectionParameters, timeScale: number): Project
   return out as unknown as ProjectionParameters;
 }
 
+/** A metric's datapoints; for Lambda concurrency the account-level series (no dimension) when there is one, else the per-function ones. */
+function accountLevel(datapoints: BenchResult['scalingTimeline']['datapoints'], metric: string) {
+  const all = datapoints.filter((d) => d.metric === metric);
+  const account = all.filter((d) => Object.keys(d.dimensions).length === 0);
+  return metric === 'ConcurrentExecutions' && account.length ? account : all;
+}
+
 function measuredCapacity(result: BenchResult, from: string, to: string): number | null {
   const metric = result.model === 'traditional' ? 'GroupInServiceInstances' : 'ConcurrentExecutions';
   const byTime = new Map<string, number>();
-  for (const d of result.scalingTimeline.datapoints) if (d.metric === metric && d.timestamp >= from && d.timestamp < to) byTime.set(d.timestamp, (byTime.get(d.timestamp) ?? 0) + d.value);
+  for (const d of accountLevel(result.scalingTimeline.datapoints, metric)) if (d.timestamp >= from && d.timestamp < to) byTime.set(d.timestamp, (byTime.get(d.timestamp) ?? 0) + d.value);
   return byTime.size ? Math.max(...byTime.values()) : null;
 }
 
@@ -87,7 +94,7 @@ function projectedCapacity(run: ModelRun, phase: number): number {
   const from = new Date(run.recorder.startedAtMs + ph.startS * 1000).toISOString();
   const to = new Date(run.recorder.startedAtMs + (ph.startS + ph.durationS) * 1000).toISOString();
   const byTime = new Map<string, number>();
-  for (const d of run.recorder.timeline()) if (d.metric === metric && d.timestamp >= from && d.timestamp < to) byTime.set(d.timestamp, (byTime.get(d.timestamp) ?? 0) + d.value);
+  for (const d of accountLevel(run.recorder.timeline(), metric)) if (d.timestamp >= from && d.timestamp < to) byTime.set(d.timestamp, (byTime.get(d.timestamp) ?? 0) + d.value);
   return byTime.size ? Math.max(...byTime.values()) : 0;
 }
 
