@@ -85,8 +85,13 @@ function measuredMix(r: BenchResult): ByDomain<number> | undefined {
   return Object.fromEntries(DOMAINS.map((d) => [d, counts[d] / total])) as ByDomain<number>;
 }
 
-/** Busy time per request on an instance (ms of one vCPU), median over busy periods. */
-function busyMsPerRequest(r: BenchResult, vcpus: number): { ms: number; periods: number } | undefined {
+/**
+ * Busy time per request on an instance (ms of one vCPU), median over periods doing real work
+ * (CPUUtilization ≥ 10%); periods when the machine itself was saturated are left out when others
+ * remain (then the time includes waiting for a shared core).
+ */
+function busyMsPerRequest(r: BenchResult, vcpus: number): { ms: number; periods: number; saturatedOnly: boolean } | undefined {
+  const { saturated } = saturatedPeriods(inWindow(r));
   const byTime = new Map<string, { requests?: number; instances?: number; cpu?: number }>();
   const at = (ts: string) => byTime.get(ts) ?? (byTime.set(ts, {}), byTime.get(ts)!);
   for (const d of inWindow(r)) {
@@ -97,14 +102,30 @@ function busyMsPerRequest(r: BenchResult, vcpus: number): { ms: number; periods:
   const times = [...byTime.keys()].sort();
   const periodS = times.length > 1 ? (Date.parse(times[1]!) - Date.parse(times[0]!)) / 1000 : undefined;
   if (!periodS) return undefined;
-  const samples: number[] = [];
-  for (const t of times) {
+  const busy = times.filter((t) => {
     const p = byTime.get(t)!;
     // Low CPU says little (idle overhead dominates): keep periods doing real work.
-    if (p.requests && p.instances && p.cpu !== undefined && p.cpu >= 20) samples.push(((p.cpu / 100) * vcpus * p.instances * periodS * 1000) / p.requests);
-  }
-  const m = median(samples);
-  return m === undefined ? undefined : { ms: m, periods: samples.length };
+    return p.requests && p.instances && p.cpu !== undefined && p.cpu >= 10;
+  });
+  const clear = busy.filter((t) => !saturated.has(t));
+  const chosen = clear.length ? clear : busy;
+  const m = median(chosen.map((t) => {
+    const p = byTime.get(t)!;
+    return ((p.cpu! / 100) * vcpus * p.instances! * periodS * 1000) / p.requests!;
+  }));
+  return m === undefined ? undefined : { ms: m, periods: chosen.length, saturatedOnly: clear.length === 0 };
+}
+
+/** The measured phase with the machine least busy (mean MachineCPUUtilization), else the lowest request rate. */
+function quietestPhase(r: BenchResult) {
+  const cpu = r.scalingTimeline.datapoints.filter((d) => d.metric === 'MachineCPUUtilization');
+  const load = (p: BenchResult['phases'][number]) => {
+    const inPhase = cpu.filter((d) => d.timestamp >= p.startedAt && d.timestamp < p.endedAt);
+    return inPhase.length ? inPhase.reduce((s, d) => s + d.value, 0) / inPhase.length : p.totals.requests / Math.max(1e-9, p.durationS);
+  };
+  return measuredPhases(r)
+    .filter((p) => p.totals.latencyMs.count > 20)
+    .sort((a, b) => load(a) - load(b))[0];
 }
 
 function lognormalFromSummary(mean: number, p50: number): ServiceTime {
@@ -136,8 +157,8 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
       const ratio = p.instanceSpeedRatio.value;
       const modelledMean = DOMAINS.reduce((s, d) => s + p.requestMix.value[d] * meanMs(p.cpuServiceTime.value[d]), 0);
       const factor = (busy.ms * ratio) / modelledMean;
-      const baseline = measuredPhases(traditional.result)[0];
-      // The shape: the baseline phase's response times (little queueing there), scaled to each domain's mean.
+      const baseline = quietestPhase(traditional.result);
+      // The shape: the quietest phase's response times (little queueing, the machine least busy), scaled to each domain's mean.
       let shape: ServiceTime | undefined;
       if (baseline && baseline.totals.latencyMs.count > 20) {
         const h = decodeHistogram(baseline.totals.latencyHistogram);
@@ -145,10 +166,12 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
         const m = quantilesMs.reduce((a, b) => a + b, 0) / quantilesMs.length;
         if (m > 0) shape = { family: 'empirical', quantilesMs: quantilesMs.map((q) => q / m) };
       }
-      const cpu = Object.fromEntries(DOMAINS.map((d) => [d, shape ? scaleServiceTime(shape, meanMs(p.cpuServiceTime.value[d]) * factor) : scaleServiceTime(p.cpuServiceTime.value[d], factor)])) as ByDomain<ServiceTime>;
+      // The histogram already mixes the routes: with a shape, every domain takes the run's mixture at the
+      // calibrated mean; without one, the modelled per-domain costs keep their ratios.
+      const cpu = Object.fromEntries(DOMAINS.map((d) => [d, shape ? scaleServiceTime(shape, busy.ms * ratio) : scaleServiceTime(p.cpuServiceTime.value[d], factor)])) as ByDomain<ServiceTime>;
       p.cpuServiceTime = withOrigin(p.cpuServiceTime, cpu, {
         kind: 'calibrated',
-        source: `${traditional.file}: ${busy.ms.toFixed(2)} ms busy per request (CPUUtilization × ${p.instanceVcpus.value} vCPUs × instances × period / RequestCount, median of ${busy.periods} busy periods; the local CPUUtilization is slot occupancy, so it includes waits on the database) × instanceSpeedRatio ${ratio}; per-domain ratios modelled${shape ? `; shape: the ${baseline!.name} phase's response-time histogram` : ''}`,
+        source: `${traditional.file}: ${busy.ms.toFixed(2)} ms busy per request (CPUUtilization × ${p.instanceVcpus.value} vCPUs × instances × period / RequestCount, median of ${busy.periods} busy periods${busy.saturatedOnly ? ', all with the machine saturated' : ' with the machine not saturated'}; the local CPUUtilization is slot occupancy, so it includes waits on the database) × instanceSpeedRatio ${ratio}; ${shape ? `shape: the ${baseline!.name} phase's response-time histogram (the mix of routes, so the same for every domain)` : 'per-domain ratios modelled'}`,
       });
       notes.push('traditional per-request busy time: calibrated');
     } else notes.push(`traditional per-request CPU time: modelled (${traditional.file} has no busy periods with CPUUtilization, RequestCount and GroupInServiceInstances)`);
