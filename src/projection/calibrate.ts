@@ -180,9 +180,10 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
   if (serverless) {
     const dps = inWindow(serverless.result);
     const { saturated, periods } = saturatedPeriods(dps);
-    // With every period saturated there is nothing clearer to read: take them all, and say so.
+    // With every period saturated, durations and Init measured there are this machine's CPU contention,
+    // not Lambda's (AWS gives each environment its own CPU share): they stay modelled, and the notes say why.
     const allSaturated = periods > 0 && saturated.size === periods;
-    const clear = allSaturated ? dps : dps.filter((d) => !saturated.has(d.timestamp));
+    const clear = dps.filter((d) => !saturated.has(d.timestamp));
     const fnOf = (name: string | undefined) => DOMAINS.find((d) => name !== undefined && (name === d || name.endsWith(`-${d}`)));
     const sum = (metric: string) => {
       const out = new Map<Domain, number>();
@@ -195,7 +196,8 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
     const invocations = sum('Invocations');
     const duration = sum('Duration');
     const measuredDomains = DOMAINS.filter((d) => (invocations.get(d) ?? 0) > 0);
-    if (measuredDomains.length) {
+    if (allSaturated) notes.push(`Lambda durations and Init: modelled (${serverless.file}: this machine's CPU was ≥ 85% in every period, so its durations measure the machine)`);
+    else if (measuredDomains.length) {
       const durations = Object.fromEntries(
         DOMAINS.map((d) => {
           const current = p.lambdaDuration.value[d];
@@ -205,13 +207,13 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
       ) as ByDomain<ServiceTime>;
       p.lambdaDuration = withOrigin(p.lambdaDuration, durations, {
         kind: 'measured',
-        source: `${serverless.file}: Duration / Invocations per function (${measuredDomains.join(', ')}) ${allSaturated ? 'over all periods: the machine was saturated in every one, so they include waiting for a shared core' : 'in periods the machine was not saturated'}; spread modelled (projection.lambdaDurationCv)`,
+        source: `${serverless.file}: Duration / Invocations per function (${measuredDomains.join(', ')}) in periods the machine was not saturated; spread modelled (projection.lambdaDurationCv)`,
       });
-      notes.push(`Lambda durations: measured for ${measuredDomains.join(', ')}${allSaturated ? ' (machine saturated throughout: overstated)' : ''}`);
+      notes.push(`Lambda durations: measured for ${measuredDomains.join(', ')}`);
     } else notes.push('Lambda durations: modelled (no AWS/Lambda datapoints in the run)');
     const cold = serverless.result.totals.coldStarts;
     const warmupCold = serverless.result.phases.filter((ph) => ph.warmup).reduce((n, ph) => n + ph.totals.coldStarts.count, 0);
-    if (cold.count + warmupCold > 0 && cold.initMs.mean > 0) {
+    if (!allSaturated && cold.count + warmupCold > 0 && cold.initMs.mean > 0) {
       p.coldStartInit = withOrigin(p.coldStartInit, lognormalFromSummary(cold.initMs.mean, cold.initMs.p50), {
         kind: 'measured',
         source: `${serverless.file}: ${cold.count} cold starts' Init (x-archcompare-init-ms), mean ${cold.initMs.mean} ms, p50 ${cold.initMs.p50} ms, fitted lognormal`,

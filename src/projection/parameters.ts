@@ -316,12 +316,14 @@ export function describeOrigin(o: Origin): string {
   }
 }
 
+const round = (v: unknown): unknown => (typeof v === 'number' ? Number(v.toPrecision(4)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)])) : v);
+
 function describeValue(value: unknown): string {
   if (value === null) return 'none';
-  if (typeof value !== 'object') return String(value);
+  if (typeof value !== 'object') return String(round(value));
   if ('family' in (value as object)) return describeServiceTime(value as ServiceTime);
   return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => `${k} ${typeof v === 'object' && v !== null && 'family' in v ? describeServiceTime(v as ServiceTime).replace(/^(\w+), /, '') : typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .map(([k, v]) => `${k} ${typeof v === 'object' && v !== null && 'family' in v ? describeServiceTime(v as ServiceTime).replace(/^(\w+), /, '') : typeof v === 'object' ? JSON.stringify(round(v)) : round(v)}`)
     .join('; ');
 }
 
