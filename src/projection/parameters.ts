@@ -202,7 +202,7 @@ export function modelledParameters(stack: ResolvedStackConfig, requestTimeoutSec
 
 /** A service time in a calibration file: a mean in ms (the family kept), or a full distribution. */
 const ServiceTimeOverrideSchema = z.union([positive, ServiceTimeSchema]);
-const PerDomainServiceTime = z.union([ServiceTimeOverrideSchema, byDomain(ServiceTimeOverrideSchema).refine((r) => Object.keys(r).length > 0)]);
+const PerDomainServiceTime = z.union([ServiceTimeOverrideSchema, z.partialRecord(z.enum(DOMAINS), ServiceTimeOverrideSchema).refine((r) => Object.keys(r).length > 0, 'name at least one domain')]);
 
 /**
  * A --calibration file (YAML or JSON): any parameter by name, plus `serviceTimeFamily` to switch every
