@@ -184,7 +184,8 @@ export async function readMetricsFile(metricsDir: string): Promise<MetricsFile |
  * Where a metrics reading came from: the local target's metrics files, or CloudWatch (GetMetricData
  * and Lambda's REPORT lines through Logs Insights) for a deployment on AWS. 'not-read' is a target
  * whose metrics exist but were not read (its figures must be labelled modelled); 'none' is nothing
- * found to read. The bench result records this value (result-schema.ts derives its enum from this list).
+ * found to read; 'projected' is a timeline `archcompare project` simulated (src/projection/), never
+ * measured. The bench result records this value (result-schema.ts derives its enum from this list).
  */
-export const METRICS_SOURCES = ['local-metrics', 'cloudwatch', 'not-read', 'none'] as const;
+export const METRICS_SOURCES = ['local-metrics', 'cloudwatch', 'not-read', 'none', 'projected'] as const;
 export type MetricsSource = (typeof METRICS_SOURCES)[number];

@@ -10,10 +10,11 @@ import { DOMAINS, LAMBDA_FUNCTION_IDS, TABLES, terraformName } from './system.js
  *
  * Ids are `<family>.<name>`: `cost.*` is the cost model's usage where nothing was measured,
  * `stack.*` what a stack setting's default is derived from (cost-neutral), `local.*` the local target's model of AWS (validated and overridable in src/local/fidelity.ts,
- * whose --fidelity files use the bare names).
+ * whose --fidelity files use the bare names), `projection.*` what `archcompare project` assumes at
+ * internet scale (validated and overridable in src/projection/parameters.ts).
  */
 
-export type ParameterFamily = 'cost' | 'stack' | 'local';
+export type ParameterFamily = 'cost' | 'stack' | 'local' | 'projection';
 
 export interface ModelledParameter {
   /** Stable id, `<family>.<name>`. */
@@ -33,7 +34,7 @@ const EntrySchema = z
   .object({ value: z.unknown(), unit: z.string().min(1), description: z.string().min(1), source: z.string().min(1), scaled: z.boolean().optional() })
   .strict();
 const DocumentSchema = z
-  .object({ $comment: z.string().optional(), cost: z.record(z.string(), EntrySchema), stack: z.record(z.string(), EntrySchema), local: z.record(z.string(), EntrySchema.required({ scaled: true })) })
+  .object({ $comment: z.string().optional(), cost: z.record(z.string(), EntrySchema), stack: z.record(z.string(), EntrySchema), local: z.record(z.string(), EntrySchema.required({ scaled: true })), projection: z.record(z.string(), EntrySchema) })
   .strict();
 
 const nn = z.number().finite().nonnegative();
@@ -77,7 +78,8 @@ export type LocalParameterId = `local.${string}`;
 export const StackValuesSchema = z.object({ instanceBootSeconds: z.number().int().positive() }).strict();
 export type StackValues = z.infer<typeof StackValuesSchema>;
 export type StackParameterId = `stack.${keyof StackValues}`;
-export type ModelledParameterId = CostParameterId | StackParameterId | LocalParameterId;
+export type ProjectionParameterId = `projection.${string}`;
+export type ModelledParameterId = CostParameterId | StackParameterId | LocalParameterId | ProjectionParameterId;
 
 const document = DocumentSchema.parse(registryDocument);
 
@@ -85,8 +87,13 @@ function entries(family: ParameterFamily, group: Record<string, z.infer<typeof E
   return Object.entries(group).map(([name, e]) => ({ id: `${family}.${name}`, family, name, ...e }));
 }
 
-/** Every parameter, in the data file's order (cost, stack, then local). */
-export const MODELLED_PARAMETERS: readonly ModelledParameter[] = [...entries('cost', document.cost), ...entries('stack', document.stack), ...entries('local', document.local)];
+/** Every parameter, in the data file's order (cost, stack, local, then projection). */
+export const MODELLED_PARAMETERS: readonly ModelledParameter[] = [
+  ...entries('cost', document.cost),
+  ...entries('stack', document.stack),
+  ...entries('local', document.local),
+  ...entries('projection', document.projection),
+];
 
 const BY_ID = new Map(MODELLED_PARAMETERS.map((p) => [p.id, p]));
 
@@ -100,6 +107,9 @@ export const STACK: Readonly<StackValues> = StackValuesSchema.parse(Object.fromE
 export const LOCAL_PARAMETERS: Readonly<Record<string, ModelledParameter & { scaled: boolean }>> = Object.fromEntries(
   entries('local', document.local).map((p) => [p.name, { ...p, scaled: p.scaled ?? false }]),
 );
+
+/** The projection's parameters by bare name (values unvalidated here: src/projection/parameters.ts owns their types). */
+export const PROJECTION_PARAMETERS: Readonly<Record<string, ModelledParameter>> = Object.fromEntries(entries('projection', document.projection).map((p) => [p.name, p]));
 
 /** The id of a cost parameter, checked at compile time: for text that names where a number came from. */
 export function costId(name: CostParameterName): CostParameterId {

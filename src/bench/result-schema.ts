@@ -180,6 +180,45 @@ export const InvariantOutcomeSchema = z.object({
 });
 export type InvariantOutcome = z.infer<typeof InvariantOutcomeSchema>;
 
+/**
+ * Present on a result `archcompare project` simulated instead of measured: every figure in it is
+ * projected (a model calibrated from runs, at a scale no run reached), and this says how and from what.
+ */
+export const ProjectionMarkerSchema = z
+  .object({
+    projected: z.literal(true),
+    /** How the figures were computed, with the aggregation's stated error. */
+    method: z.string(),
+    seed: z.number().int(),
+    stepSeconds: z.number().positive(),
+    samplesPerStep: z.number().int().positive(),
+    /** What calibrated the model: the runs read, or that none was and modelled defaults were used. */
+    calibration: z.string(),
+    /** Every parameter with its origin (measured, calibrated, config, modelled, override) and source. */
+    parameters: z.array(z.object({ name: z.string(), value: z.string(), unit: z.string(), origin: z.enum(['measured', 'calibrated', 'config', 'modelled', 'override']), source: z.string() })),
+    /** The limits the model reaches at the projected load; `binding` marks the first. */
+    bottlenecks: z.array(
+      z.object({
+        resource: z.string(),
+        limit: z.string(),
+        saturatesAtRps: z.number().nonnegative(),
+        effect: z.string(),
+        fix: z.string(),
+        parameter: z.string(),
+        binding: z.boolean(),
+        /** Parameter values that remove the limit at this peak (what `project --raise-limits` applies). */
+        raise: z.record(z.string(), z.number()).optional(),
+      }),
+    ),
+    peak: z.object({ rps: z.number().nonnegative(), capacity: z.number().nonnegative(), capacityUnit: z.string() }),
+    /** 'as configured', or 'limits raised' (project --raise-limits). */
+    scenario: z.string().optional(),
+    /** The cost engine's price of this projected usage (decimal USD strings), when it was priced. */
+    monthlyCost: z.object({ usd: z.string(), windowUsd: z.string(), source: z.string() }).optional(),
+  })
+  .describe('How a projected result was computed.');
+export type ProjectionMarker = z.infer<typeof ProjectionMarkerSchema>;
+
 export const ModelSchema = z.enum(['traditional', 'serverless', 'external']);
 export type BenchModel = z.infer<typeof ModelSchema>;
 
@@ -221,6 +260,8 @@ export const BenchResultSchema = z
     invariants: z.array(InvariantOutcomeSchema),
     catalog: z.object({ products: z.number().int().nonnegative().nullable() }),
     warnings: z.array(z.string()),
+    /** Only on results of `archcompare project`: the figures are projected, not measured. */
+    projection: ProjectionMarkerSchema.optional(),
   })
   .describe('archcompare bench result, one run of one model.');
 export type BenchResult = z.infer<typeof BenchResultSchema>;

@@ -1,4 +1,5 @@
 import type { BenchResult, MetricDatapoint, PhaseResult, RequestStats } from '../bench/result-schema.js';
+import { projectionSection, type ProjectedInputs } from './projection.js';
 import { DEFAULT_CURVE } from '../cost/break-even.js';
 import type { CostLine } from '../cost/engine.js';
 import { runEstimate, type EstimateResult, type StackResult } from '../cost/estimate.js';
@@ -39,6 +40,8 @@ export interface ReportInputs {
   effort: { weights: EffortWeights; source: string };
   freeTier?: boolean;
   generatedAt: string;
+  /** The latest saved projection (archcompare project), shown beside the measured figures. */
+  projected?: ProjectedInputs;
 }
 
 const MODELS: readonly ReportModel[] = ['traditional', 'serverless'];
@@ -560,5 +563,6 @@ export function buildReport(inputs: ReportInputs): Report {
     scaling,
     effort,
     provenance: provenanceSection(inputs, runs, costs, latency),
+    ...(inputs.projected ? { projection: projectionSection(inputs.projected, inputs.results) } : {}),
   };
 }

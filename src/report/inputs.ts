@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { stateRoot } from '../state/registry.js';
 import { checkComparable, type ReportInputs } from './build.js';
 import { EffortWeightsOverrideSchema, EffortWeightsSchema, mergeEffortWeights, type EffortWeights } from './effort.js';
 import type { ReportModel } from './model.js';
+import type { ProjectedInputs } from './projection.js';
 
 /**
  * All the I/O of the report: the latest result of each model (or one run's), the stacks they were
@@ -124,5 +125,26 @@ export async function loadReportInputs(options: LoadReportOptions = {}): Promise
     effort: loadEffortWeights(options.effortWeightsFile),
     freeTier: options.freeTier ?? false,
     generatedAt: (options.now ?? new Date()).toISOString(),
+    ...(await loadProjected(root).then((projected) => (projected ? { projected } : {}))),
   };
+}
+
+/** The most recent saved projection with both models (<root>/projections/<run>/), if any. */
+export async function loadProjected(root: string): Promise<ProjectedInputs | undefined> {
+  const dir = path.join(root, 'projections');
+  let runs: string[];
+  try {
+    runs = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return undefined;
+  }
+  const complete = runs
+    .map((run) => ({ run, files: MODELS.map((m) => path.join(dir, run, `${m}.json`)) }))
+    .filter((r) => r.files.every(existsSync))
+    .sort((a, b) => statSync(b.files[0]!).mtimeMs - statSync(a.files[0]!).mtimeMs);
+  const newest = complete[0];
+  if (!newest) return undefined;
+  const results = {} as ProjectedInputs['results'];
+  for (const [i, m] of MODELS.entries()) results[m] = { result: await readResult(newest.files[i]!), file: path.relative(process.cwd(), newest.files[i]!) || newest.files[i]! };
+  return { results };
 }

@@ -272,6 +272,40 @@ export const GateCheckSchema = z.object({
 /** The thresholds of the profile and --fail-if, checked per model (src/gates/thresholds.ts); present when any was set. */
 export const GatesSectionSchema = z.object({ checks: z.array(GateCheckSchema), failed: z.boolean() });
 
+/** One model at the projected scale (archcompare project), beside what its bench run measured. */
+export const ProjectedModelSchema = z.object({
+  /** The projected result file (bench result shape, marked projected). */
+  file: z.string(),
+  /** What the bench run measured: p95 and failed+throttled share over its measured phases (null without a run). */
+  measuredP95Ms: z.number().nullable(),
+  measuredLostPct: z.number().nullable(),
+  measuredRps: z.number().nullable(),
+  /** At the profile's busiest phase. */
+  peakPhase: z.string(),
+  projectedP95Ms: z.number(),
+  projectedLostPct: z.number(),
+  /** The phase that lost the largest share (a surge the scaling cannot follow). */
+  worstPhase: z.object({ name: z.string(), lostPct: z.number() }),
+  monthlyCostUsd: money.nullable(),
+  monthlyCostSource: z.string().nullable(),
+  bottlenecks: z.array(z.object({ resource: z.string(), limit: z.string(), saturatesAtRps: z.number(), effect: z.string(), fix: z.string(), binding: z.boolean() })),
+});
+
+export const ProjectionSectionSchema = z.object({
+  profile: z.string(),
+  scenario: z.string(),
+  peakRps: z.number(),
+  durationS: z.number(),
+  calibration: z.string(),
+  method: z.string(),
+  traditional: ProjectedModelSchema,
+  serverless: ProjectedModelSchema,
+  verdict: z.string(),
+  /** How many parameters were measured, calibrated, config, modelled or overridden. */
+  origins: z.record(z.string(), z.number()),
+});
+export type ProjectionSection = z.infer<typeof ProjectionSectionSchema>;
+
 export const ReportSchema = z
   .object({
     kind: z.literal('archcompare.report'),
@@ -286,6 +320,8 @@ export const ReportSchema = z
     effort: EffortSectionSchema,
     provenance: ProvenanceSchema,
     gates: GatesSectionSchema.optional(),
+    /** The same two models projected to internet scale (archcompare project), when a projection was saved. */
+    projection: ProjectionSectionSchema.optional(),
   })
   .describe('archcompare report: the two models side by side for one workload.');
 export type Report = z.infer<typeof ReportSchema>;

@@ -6,7 +6,7 @@ describe('modelled-parameter registry', () => {
   it('gives every parameter a unique id, a unit, a description and a public source or says why there is none', () => {
     expect(new Set(MODELLED_PARAMETERS.map((p) => p.id)).size).toBe(MODELLED_PARAMETERS.length);
     for (const p of MODELLED_PARAMETERS) {
-      expect(p.id, p.id).toMatch(/^(cost|stack|local)\.\w+$/);
+      expect(p.id, p.id).toMatch(/^(cost|stack|local|projection)\.\w+$/);
       expect(p.unit.length, p.id).toBeGreaterThan(0);
       expect(p.description.length, p.id).toBeGreaterThan(20);
       expect(p.source, p.id).toMatch(/https:\/\/|archcompare assumption|local machine limit|local process handling/);

@@ -33,7 +33,7 @@ phases:
 describe('load profiles', () => {
   it('ships steady, ramp, spike, diurnal and soak, all valid', async () => {
     const profiles = await listShippedProfiles();
-    expect(profiles.map((p) => p.profile.name).sort()).toEqual(['diurnal', 'ramp', 'soak', 'spike', 'steady']);
+    expect(profiles.map((p) => p.profile.name).sort()).toEqual(['black-friday', 'diurnal', 'month', 'ramp', 'soak', 'spike', 'steady']);
     for (const { profile } of profiles) expect(planPhases(profile, profile.timeScale ?? 1).length).toBeGreaterThan(0);
   });
 

@@ -1,4 +1,5 @@
 import { breakEvenText, coldStartRows, serverLatencyRow, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
+import { projectionRows } from '../projection.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The HTML page's text sections (tables, provenance), escaped; the charts are drawn client-side. */
@@ -80,5 +81,9 @@ export function htmlSections(report: Report) {
       .map((li) => `<li>${li}</li>`)
       .join('') +
     '</ul>';
-  return { header, verdict, cost, latency, coldStarts, scaling, effort, provenance };
+  const pr = report.projection ? projectionRows(report.projection) : undefined;
+  const projection = pr
+    ? `<h3>${esc(pr.title)}</h3>` + table(pr.header, pr.rows) + '<ul>' + [...pr.bottlenecks.map((b) => `${b.binding ? '<strong>' : ''}${esc(b.model)}${b.binding ? ' (binding)</strong>' : ''}: ${esc(b.text)}`), ...pr.notes.map(esc)].map((li) => `<li>${li}</li>`).join('') + '</ul>'
+    : '';
+  return { header, verdict, cost, latency, coldStarts, scaling, effort, provenance, projection };
 }

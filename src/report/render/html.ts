@@ -191,6 +191,7 @@ ${body.scaling}
 ${body.effort}
 <h3>Data provenance</h3>
 ${body.provenance}
+${body.projection}
 <script type="application/json" id="chart-data">${scriptJson(chartData(report))}</script>
 <script type="application/json" id="report-data">${scriptJson(report)}</script>
 <script>${js}</script>

@@ -1,5 +1,6 @@
 import { breakEvenText, coldStartRows, serverLatencyRow, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
 import { gatesMarkdownRows } from '../gates.js';
+import { projectionRows } from '../projection.js';
 import type { Report, ReportModel } from '../model.js';
 
 /** The report as GitHub-flavoured Markdown (a PR comment): tables, no HTML, no colours. */
@@ -99,5 +100,11 @@ export function renderMarkdown(report: Report): string {
       ...report.provenance.warnings.map((w) => `- ⚠ ${w}`),
     ].join('\n'),
   );
+  if (report.projection) {
+    const pr = projectionRows(report.projection);
+    out.push(`### ${pr.title}`);
+    out.push(table(pr.header, pr.rows));
+    out.push([...pr.bottlenecks.map((b) => `- ${b.binding ? '**' : ''}${b.model}${b.binding ? ' (binding)**' : ''}: ${b.text}`), ...pr.notes.map((n) => `- ${n}`)].join('\n'));
+  }
   return `${out.join('\n\n')}\n`;
 }

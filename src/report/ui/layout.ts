@@ -1,4 +1,5 @@
 import { breakEvenText, count, figure, measuredFiguresText, money, ms, pct, pricedUsageText, requests, scalingText, serverTriple, triple, winnerText } from '../format.js';
+import { projectionRows } from '../projection.js';
 import type { Report, ReportModel } from '../model.js';
 import { bar, sparkline } from './charts.js';
 
@@ -173,5 +174,13 @@ export function reportBlocks(report: Report, width: number): Block[] {
   prose(`modelled: ${pv.modelledParameters.map((p) => `${p.id} = ${p.value}`).join('; ')}`);
   for (const m of MODELS) for (const u of report.cost[m].modelledUsage) prose(`modelled usage (${m}): ${u}`);
   for (const w of pv.warnings) prose(`warning: ${w}`, 'yellow');
+  if (report.projection) {
+    const pr = projectionRows(report.projection);
+    heading(pr.title.toUpperCase());
+    dim(row(pr.header[0]!, pr.header[1]!, pr.header[2]!));
+    for (const r of pr.rows) line(row(r[0]!, r[1]!, r[2]!));
+    for (const b of pr.bottlenecks) prose(`${b.model}${b.binding ? ' ▶' : ''}: ${b.text}`, b.binding ? 'yellow' : undefined);
+    for (const n of pr.notes) prose(n);
+  }
   return blocks;
 }

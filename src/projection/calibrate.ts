@@ -1,0 +1,263 @@
+import { DOMAINS, HTTP_FUNCTIONS, TABLES, type Domain } from '../architecture/system.js';
+import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
+import { decodeHistogram } from '../bench/statistics.js';
+import { saturatedPeriods } from '../cost/usage-from-results.js';
+import { applyCalibration, type ByDomain, type Origin, type Param, type ProjectionParameters, type TableUnits } from './parameters.js';
+import { meanMs, scaleServiceTime, type ServiceTime } from './service-time.js';
+
+/**
+ * Calibration from saved bench runs (pure: the caller reads the files). What a run measures replaces
+ * the modelled default, marked measured (which file, which figure) or calibrated (from what, how):
+ * - the request mix: the run's requests per step, mapped to the domain that serves each step's path;
+ * - traditional: busy time per request on an instance from CPUUtilization × vCPUs × instances × period
+ *   / RequestCount (median of busy periods), times instanceSpeedRatio; the modelled per-domain costs
+ *   keep their ratios and are scaled to it; the distribution's shape is the run's baseline response-time
+ *   histogram (empirical), scaled to each domain's mean;
+ * - serverless: each function's mean duration (Duration / Invocations, in periods when the machine
+ *   was not saturated), Init from the cold starts' x-archcompare-init-ms distribution (lognormal fitted
+ *   to its mean and median), DynamoDB units per request per table from ConsumedRead/WriteCapacityUnits.
+ * What a run cannot tell stays modelled and the notes say so.
+ */
+
+/** The path each bench journey step requests (src/bench/journeys.ts), for the step → domain mapping. */
+const STEP_PATHS: Record<string, string> = {
+  list: '/products',
+  category: '/products',
+  search: '/products',
+  view: '/products/{id}',
+  register: '/users/register',
+  login: '/users/login',
+  me: '/users/me',
+  add: '/cart/items',
+  cart: '/cart',
+  order: '/orders',
+  status: '/orders/{id}',
+  pay: '/payments',
+  'pay-retry': '/payments',
+};
+
+/** The domain whose function's routes serve a path (from the system description's route keys). */
+export function domainOfPath(path: string): Domain | undefined {
+  const segment = path.split('/')[1];
+  return HTTP_FUNCTIONS.find((f) => f.routes.some((r) => r.split(' ')[1]!.split('/')[1] === segment))?.id;
+}
+
+export interface CalibrationOutcome {
+  parameters: ProjectionParameters;
+  /** One line per figure taken from the runs, and per figure that stayed modelled. */
+  notes: string[];
+  /** Summary for the output: which runs were read. */
+  summary: string;
+}
+
+const median = (v: number[]): number | undefined => {
+  if (!v.length) return undefined;
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
+};
+
+function measuredPhases(r: BenchResult) {
+  return r.phases.filter((p) => !p.warmup);
+}
+
+function inWindow(r: BenchResult): MetricDatapoint[] {
+  const phases = measuredPhases(r);
+  if (!phases.length) return r.scalingTimeline.datapoints;
+  const from = phases[0]!.startedAt;
+  const to = phases[phases.length - 1]!.endedAt;
+  return r.scalingTimeline.datapoints.filter((d) => d.timestamp >= from && d.timestamp < to);
+}
+
+/** Requests per domain over the run's measured phases, from its steps. */
+function measuredMix(r: BenchResult): ByDomain<number> | undefined {
+  const counts = Object.fromEntries(DOMAINS.map((d) => [d, 0])) as ByDomain<number>;
+  let total = 0;
+  for (const [key, stats] of Object.entries(r.steps)) {
+    const step = key.split('.')[1] ?? '';
+    const path = STEP_PATHS[step];
+    const domain = path ? domainOfPath(path) : undefined;
+    if (!domain) continue;
+    counts[domain] += stats.requests;
+    total += stats.requests;
+  }
+  if (total === 0) return undefined;
+  return Object.fromEntries(DOMAINS.map((d) => [d, counts[d] / total])) as ByDomain<number>;
+}
+
+/**
+ * Busy time per request on an instance (ms of one vCPU), median over periods doing real work
+ * (CPUUtilization ≥ 10%); periods when the machine itself was saturated are left out when others
+ * remain (then the time includes waiting for a shared core).
+ */
+function busyMsPerRequest(r: BenchResult, vcpus: number): { ms: number; periods: number; saturatedOnly: boolean } | undefined {
+  const { saturated } = saturatedPeriods(inWindow(r));
+  const byTime = new Map<string, { requests?: number; instances?: number; cpu?: number }>();
+  const at = (ts: string) => byTime.get(ts) ?? (byTime.set(ts, {}), byTime.get(ts)!);
+  for (const d of inWindow(r)) {
+    if (d.metric === 'RequestCount') at(d.timestamp).requests = (at(d.timestamp).requests ?? 0) + d.value;
+    else if (d.metric === 'GroupInServiceInstances') at(d.timestamp).instances = d.value;
+    else if (d.metric === 'CPUUtilization' && d.dimensions.AutoScalingGroupName !== undefined) at(d.timestamp).cpu = d.value;
+  }
+  const times = [...byTime.keys()].sort();
+  const periodS = times.length > 1 ? (Date.parse(times[1]!) - Date.parse(times[0]!)) / 1000 : undefined;
+  if (!periodS) return undefined;
+  const busy = times.filter((t) => {
+    const p = byTime.get(t)!;
+    // Low CPU says little (idle overhead dominates): keep periods doing real work.
+    return p.requests && p.instances && p.cpu !== undefined && p.cpu >= 10;
+  });
+  const clear = busy.filter((t) => !saturated.has(t));
+  const chosen = clear.length ? clear : busy;
+  const m = median(chosen.map((t) => {
+    const p = byTime.get(t)!;
+    return ((p.cpu! / 100) * vcpus * p.instances! * periodS * 1000) / p.requests!;
+  }));
+  return m === undefined ? undefined : { ms: m, periods: chosen.length, saturatedOnly: clear.length === 0 };
+}
+
+/** The measured phase with the machine least busy (mean MachineCPUUtilization), else the lowest request rate. */
+function quietestPhase(r: BenchResult) {
+  const cpu = r.scalingTimeline.datapoints.filter((d) => d.metric === 'MachineCPUUtilization');
+  const load = (p: BenchResult['phases'][number]) => {
+    const inPhase = cpu.filter((d) => d.timestamp >= p.startedAt && d.timestamp < p.endedAt);
+    return inPhase.length ? inPhase.reduce((s, d) => s + d.value, 0) / inPhase.length : p.totals.requests / Math.max(1e-9, p.durationS);
+  };
+  return measuredPhases(r)
+    .filter((p) => p.totals.latencyMs.count > 20)
+    .sort((a, b) => load(a) - load(b))[0];
+}
+
+function lognormalFromSummary(mean: number, p50: number): ServiceTime {
+  // Lognormal: mean / median = e^(σ²/2).
+  const sigma2 = mean > p50 && p50 > 0 ? 2 * Math.log(mean / p50) : 0.09;
+  return { family: 'lognormal', meanMs: mean, cv: Math.sqrt(Math.exp(sigma2) - 1) };
+}
+
+function withOrigin<T>(param: Param<T>, value: T, origin: Origin): Param<T> {
+  return { value, unit: param.unit, origin };
+}
+
+export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ result: BenchResult; file: string }>): CalibrationOutcome {
+  let p = { ...base };
+  const notes: string[] = [];
+  const traditional = runs.find((r) => r.result.model === 'traditional');
+  const serverless = runs.find((r) => r.result.model === 'serverless');
+  const mixSource = serverless ?? traditional;
+  if (mixSource) {
+    const mix = measuredMix(mixSource.result);
+    if (mix) {
+      p.requestMix = withOrigin(p.requestMix, mix, { kind: 'measured', source: `${mixSource.file}: requests per journey step, by the domain serving each step's path` });
+      notes.push('request mix: measured');
+    }
+  }
+  if (traditional) {
+    const busy = busyMsPerRequest(traditional.result, p.instanceVcpus.value);
+    if (busy) {
+      const ratio = p.instanceSpeedRatio.value;
+      const modelledMean = DOMAINS.reduce((s, d) => s + p.requestMix.value[d] * meanMs(p.cpuServiceTime.value[d]), 0);
+      const factor = (busy.ms * ratio) / modelledMean;
+      const baseline = quietestPhase(traditional.result);
+      // The shape: the quietest phase's response times (little queueing, the machine least busy), scaled to each domain's mean.
+      let shape: ServiceTime | undefined;
+      if (baseline && baseline.totals.latencyMs.count > 20) {
+        const h = decodeHistogram(baseline.totals.latencyHistogram);
+        const quantilesMs = Array.from({ length: 101 }, (_, i) => h.getValueAtPercentile(Math.max(0.0001, i)) / 1000);
+        const m = quantilesMs.reduce((a, b) => a + b, 0) / quantilesMs.length;
+        if (m > 0) shape = { family: 'empirical', quantilesMs: quantilesMs.map((q) => q / m) };
+      }
+      // The histogram already mixes the routes: with a shape, every domain takes the run's mixture at the
+      // calibrated mean; without one, the modelled per-domain costs keep their ratios.
+      const cpu = Object.fromEntries(DOMAINS.map((d) => [d, shape ? scaleServiceTime(shape, busy.ms * ratio) : scaleServiceTime(p.cpuServiceTime.value[d], factor)])) as ByDomain<ServiceTime>;
+      p.cpuServiceTime = withOrigin(p.cpuServiceTime, cpu, {
+        kind: 'calibrated',
+        source: `${traditional.file}: ${busy.ms.toFixed(2)} ms busy per request (CPUUtilization × ${p.instanceVcpus.value} vCPUs × instances × period / RequestCount, median of ${busy.periods} busy periods${busy.saturatedOnly ? ', all with the machine saturated' : ' with the machine not saturated'}; the local CPUUtilization is slot occupancy, so it includes waits on the database) × instanceSpeedRatio ${ratio}; ${shape ? `shape: the ${baseline!.name} phase's response-time histogram (the mix of routes, so the same for every domain)` : 'per-domain ratios modelled'}`,
+      });
+      notes.push('traditional per-request busy time: calibrated');
+    } else notes.push(`traditional per-request CPU time: modelled (${traditional.file} has no busy periods with CPUUtilization, RequestCount and GroupInServiceInstances)`);
+    notes.push('database time per request: modelled (no run measures the DB’s CPU)');
+  }
+  if (serverless) {
+    const dps = inWindow(serverless.result);
+    const { saturated, periods } = saturatedPeriods(dps);
+    // With every period saturated, durations and Init measured there are this machine's CPU contention,
+    // not Lambda's (AWS gives each environment its own CPU share): they stay modelled, and the notes say why.
+    const allSaturated = periods > 0 && saturated.size === periods;
+    const clear = dps.filter((d) => !saturated.has(d.timestamp));
+    const fnOf = (name: string | undefined) => DOMAINS.find((d) => name !== undefined && (name === d || name.endsWith(`-${d}`)));
+    const sum = (metric: string) => {
+      const out = new Map<Domain, number>();
+      for (const d of clear) if (d.metric === metric) {
+        const fn = fnOf(d.dimensions.FunctionName);
+        if (fn) out.set(fn, (out.get(fn) ?? 0) + d.value);
+      }
+      return out;
+    };
+    const invocations = sum('Invocations');
+    const duration = sum('Duration');
+    const measuredDomains = DOMAINS.filter((d) => (invocations.get(d) ?? 0) > 0);
+    if (allSaturated) notes.push(`Lambda durations and Init: modelled (${serverless.file}: this machine's CPU was ≥ 85% in every period, so its durations measure the machine)`);
+    else if (measuredDomains.length) {
+      const durations = Object.fromEntries(
+        DOMAINS.map((d) => {
+          const current = p.lambdaDuration.value[d];
+          const n = invocations.get(d) ?? 0;
+          return [d, n > 0 ? scaleServiceTime(current, (duration.get(d)! / n) / meanMs(current)) : current];
+        }),
+      ) as ByDomain<ServiceTime>;
+      p.lambdaDuration = withOrigin(p.lambdaDuration, durations, {
+        kind: 'measured',
+        source: `${serverless.file}: Duration / Invocations per function (${measuredDomains.join(', ')}) in periods the machine was not saturated; spread modelled (projection.lambdaDurationCv)`,
+      });
+      notes.push(`Lambda durations: measured for ${measuredDomains.join(', ')}`);
+    } else notes.push('Lambda durations: modelled (no AWS/Lambda datapoints in the run)');
+    const cold = serverless.result.totals.coldStarts;
+    const warmupCold = serverless.result.phases.filter((ph) => ph.warmup).reduce((n, ph) => n + ph.totals.coldStarts.count, 0);
+    if (!allSaturated && cold.count + warmupCold > 0 && cold.initMs.mean > 0) {
+      p.coldStartInit = withOrigin(p.coldStartInit, lognormalFromSummary(cold.initMs.mean, cold.initMs.p50), {
+        kind: 'measured',
+        source: `${serverless.file}: ${cold.count} cold starts' Init (x-archcompare-init-ms), mean ${cold.initMs.mean} ms, p50 ${cold.initMs.p50} ms, fitted lognormal`,
+      });
+      notes.push('cold-start Init: measured');
+    }
+    const requests = serverless.result.totals.requests;
+    const units = (metric: string) => {
+      const out = new Map<string, number>();
+      for (const d of dps) if (d.metric === metric) {
+        const table = TABLES.find((t) => d.dimensions.TableName === t || d.dimensions.TableName?.endsWith(`-${t}`));
+        if (table) out.set(table, (out.get(table) ?? 0) + d.value);
+      }
+      return out;
+    };
+    const reads = units('ConsumedReadCapacityUnits');
+    const writes = units('ConsumedWriteCapacityUnits');
+    if (requests > 0 && reads.size + writes.size > 0) {
+      // Per table, scale every domain's modelled units so the mix-weighted total matches the run.
+      const scaled = Object.fromEntries(DOMAINS.map((d) => [d, { ...p.dynamoDbUnitsPerRequest.value[d] }])) as ByDomain<TableUnits>;
+      for (const table of TABLES) {
+        for (const kind of ['read', 'write'] as const) {
+          const measured = (kind === 'read' ? reads : writes).get(table);
+          if (measured === undefined) continue;
+          const modelled = DOMAINS.reduce((s, d) => s + p.requestMix.value[d] * (p.dynamoDbUnitsPerRequest.value[d]?.[table]?.[kind] ?? 0), 0);
+          if (modelled <= 0) continue;
+          const factor = measured / requests / modelled;
+          for (const d of DOMAINS) {
+            const u = scaled[d][table];
+            if (u) scaled[d][table] = { ...u, [kind]: u[kind] * factor };
+          }
+        }
+      }
+      p.dynamoDbUnitsPerRequest = withOrigin(p.dynamoDbUnitsPerRequest, scaled, {
+        kind: 'calibrated',
+        source: `${serverless.file}: ConsumedRead/WriteCapacityUnits per request per table; the split between domains modelled`,
+      });
+      notes.push('DynamoDB units per request: calibrated per table');
+    }
+  }
+  const summary = runs.length
+    ? `calibrated from ${runs.map((r) => `${r.result.model} ${r.file} (${r.result.target.kind}, ${r.result.profile.name})`).join(' and ')}: ${notes.join('; ')}`
+    : 'modelled defaults: no bench run was found (run `archcompare bench` to calibrate from measurements)';
+  return { parameters: p, notes, summary };
+}
+
+export { applyCalibration };

@@ -1,0 +1,97 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BenchResultSchema, type BenchResult } from '../../src/bench/result-schema.js';
+import { StackConfigSchema } from '../../src/config/stack-config.js';
+import { calibrateFromRuns, domainOfPath } from '../../src/projection/calibrate.js';
+import { modelledParameters } from '../../src/projection/parameters.js';
+import { project } from '../../src/projection/project-service.js';
+import { meanMs } from '../../src/projection/service-time.js';
+
+const fixtures = path.resolve('test/report/fixtures');
+const read = (model: string): BenchResult => BenchResultSchema.parse(JSON.parse(readFileSync(path.join(fixtures, `${model}.json`), 'utf8')));
+const traditional = read('traditional');
+const serverless = read('serverless');
+const config = { ...StackConfigSchema.parse({}), runId: 'projected' };
+const base = modelledParameters(config, { value: 10, unit: 's', origin: { kind: 'config', source: 'test' } });
+
+describe('calibration from saved bench runs', () => {
+  const { parameters, summary } = calibrateFromRuns(base, [
+    { result: traditional, file: 'runs/traditional.json' },
+    { result: serverless, file: 'runs/serverless.json' },
+  ]);
+
+  it('maps journey steps to the domains whose routes serve them', () => {
+    expect(domainOfPath('/products/42')).toBe('catalog');
+    expect(domainOfPath('/users/login')).toBe('users');
+    expect(domainOfPath('/cart/items')).toBe('cart');
+    expect(domainOfPath('/payments')).toBe('payments');
+  });
+
+  it('takes the request mix from the run’s steps', () => {
+    expect(parameters.requestMix.origin.kind).toBe('measured');
+    const mix = parameters.requestMix.value;
+    expect(Object.values(mix).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    // The fixture's steps: browse.list, search.search and viewProduct.view are catalog requests.
+    const catalog = ['browse.list', 'search.search', 'viewProduct.view'].reduce((n, k) => n + (serverless.steps[k]?.requests ?? 0), 0);
+    const all = Object.values(serverless.steps).reduce((n, s) => n + s.requests, 0);
+    expect(mix.catalog).toBeCloseTo(catalog / all, 9);
+  });
+
+  it('calibrates the instance busy time per request from CPUUtilization, instances and RequestCount', () => {
+    expect(parameters.cpuServiceTime.origin.kind).toBe('calibrated');
+    // Independently: per busy minute, CPU% × 2 vCPUs × instances × 60 s / requests; the median.
+    const dps = traditional.scalingTimeline.datapoints;
+    const at = (metric: string, ts: string) => dps.find((d) => d.metric === metric && d.timestamp === ts)?.value;
+    const stamps = [...new Set(dps.filter((d) => d.metric === 'RequestCount').map((d) => d.timestamp))].sort();
+    const periodS = (Date.parse(stamps[1]!) - Date.parse(stamps[0]!)) / 1000;
+    const samples = stamps
+      .map((ts) => ({ cpu: at('CPUUtilization', ts), n: at('GroupInServiceInstances', ts), r: at('RequestCount', ts) }))
+      .filter((s) => s.cpu !== undefined && s.cpu >= 20 && s.n && s.r)
+      .map((s) => ((s.cpu! / 100) * 2 * s.n! * periodS * 1000) / s.r!)
+      .sort((a, b) => a - b);
+    expect(samples.length).toBeGreaterThan(0);
+    const mid = Math.floor(samples.length / 2);
+    const expected = samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
+    const mixMean = Object.entries(parameters.requestMix.value).reduce((s, [d, w]) => s + w * meanMs(parameters.cpuServiceTime.value[d as 'users']), 0);
+    expect(mixMean).toBeCloseTo(expected, 2);
+    expect(parameters.cpuServiceTime.value.catalog.family).toBe('empirical');
+  });
+
+  it('takes each function’s mean duration and the Init distribution from the serverless run', () => {
+    expect(parameters.lambdaDuration.origin.kind).toBe('measured');
+    // The measured window: from the first phase after the warm-up to the end (the fixture has no saturated periods).
+    const from = serverless.phases.find((p) => !p.warmup)!.startedAt;
+    const dps = serverless.scalingTimeline.datapoints.filter((d) => d.dimensions.FunctionName?.endsWith('-catalog') && d.timestamp >= from);
+    const invocations = dps.filter((d) => d.metric === 'Invocations').reduce((s, d) => s + d.value, 0);
+    const duration = dps.filter((d) => d.metric === 'Duration').reduce((s, d) => s + d.value, 0);
+    expect(meanMs(parameters.lambdaDuration.value.catalog)).toBeCloseTo(duration / invocations, 6);
+    expect(meanMs(parameters.coldStartInit.value)).toBeCloseTo(serverless.totals.coldStarts.initMs.mean, 6);
+    expect(summary).toMatch(/runs\/traditional\.json/);
+  });
+});
+
+describe('project: which runs it reads', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'archcompare-project-'));
+  const results = path.join(dir, 'results');
+  mkdirSync(path.join(results, 'r1'), { recursive: true });
+  for (const m of ['traditional', 'serverless']) cpSync(path.join(fixtures, `${m}.json`), path.join(results, 'r1', `${m}.json`));
+  const common = { profile: 'black-friday', cost: false, projectionsDir: path.join(dir, 'projections') } as const;
+
+  it('calibrates from the latest run by default and says which', async () => {
+    const o = await project({ ...common, resultsDir: results });
+    expect(o.calibration).toMatch(/calibrated from traditional .*r1.traditional\.json/);
+    expect(o.parameters.find((p) => p.name === 'cpuServiceTime')!.origin).toBe('calibrated');
+  });
+
+  it('falls back to modelled defaults without any saved run, and says so', async () => {
+    const o = await project({ ...common, resultsDir: path.join(dir, 'none') });
+    expect(o.calibration).toMatch(/^modelled defaults: no bench run/);
+    expect(o.parameters.find((p) => p.name === 'cpuServiceTime')!.origin).toBe('modelled');
+  });
+
+  it('names a missing run in one line with the fix', async () => {
+    await expect(project({ ...common, resultsDir: results, results: 'nope' })).rejects.toThrow(/--results nope: no bench result/);
+  });
+});
