@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../src/app/adapters/dynamodb/store.js';
@@ -8,6 +7,7 @@ import { noOrderEvents } from '../../src/app/adapters/order-events.js';
 import { OrderService } from '../../src/app/core/orders.js';
 import { createShipmentSweeper } from '../../src/app/runtimes/lambda/runtime.js';
 import { seed, startLambdaRuntime } from './harness/runtimes.js';
+import { listen, readBody } from '../support/http-server.js';
 
 /**
  * The serverless outbox. The orders function's "order placed" message fails to send (the queue
@@ -17,17 +17,6 @@ import { seed, startLambdaRuntime } from './harness/runtimes.js';
  * a recording DynamoDB endpoint in front of the sweepers to see what they ask for.
  */
 
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-const readBody = (req: http.IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 /** An SQS endpoint (AWS JSON protocol) that is down: every call answers 503 ServiceUnavailable. */
 async function unavailableSqs(attempts: string[]): Promise<{ url: string; server: http.Server }> {

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../src/app/adapters/dynamodb/store.js';
 import { ROUTES } from '../../src/app/http/routes.js';
@@ -11,6 +10,7 @@ import { startDynalite, type TestDynamo } from '../app/harness/dynamo.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../app/harness/secrets-manager.js';
 import { apiGatewayV2Event, TEST_APP_ENV } from '../app/harness/runtimes.js';
 import { resource, synthJson, type TerraformJson } from '../support/synth.js';
+import { listen, readBody } from '../support/http-server.js';
 
 /**
  * Least privilege, observed: every Lambda function of the synthesized serverless stack runs its real
@@ -39,17 +39,6 @@ function tablesNamedBy(body: Record<string, unknown>): string[] {
   return named;
 }
 
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-const readBody = (req: http.IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 /** A DynamoDB endpoint that forwards to dynalite and records the physical table names each request names. */
 async function recordingDynamo(target: string, touched: Set<string>): Promise<{ url: string; server: http.Server }> {
