@@ -7,7 +7,7 @@ import { noOrderEvents } from '../../src/app/adapters/order-events.js';
 import { OrderService } from '../../src/app/core/orders.js';
 import { createShipmentSweeper } from '../../src/app/runtimes/lambda/runtime.js';
 import { seed, startLambdaRuntime } from './harness/runtimes.js';
-import { listen, readBody } from '../support/http-server.js';
+import { listen, readBody, recordingProxy } from '../support/http-server.js';
 
 /**
  * The serverless outbox. The orders function's "order placed" message fails to send (the queue
@@ -29,19 +29,11 @@ async function unavailableSqs(attempts: string[]): Promise<{ url: string; server
 }
 
 /** A DynamoDB endpoint that forwards to dynalite and records each operation with the index it names. */
-async function recordingDynamo(target: string, calls: Array<{ op: string; index?: string }>): Promise<{ url: string; server: http.Server }> {
-  const server = http.createServer(async (req, res) => {
-    const body = await readBody(req);
+function recordingDynamo(target: string, calls: Array<{ op: string; index?: string }>): Promise<{ url: string; server: http.Server }> {
+  return recordingProxy(target, (req, body) => {
     const input = JSON.parse(body.toString() || '{}') as { IndexName?: string };
     calls.push({ op: String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '', ...(input.IndexName ? { index: input.IndexName } : {}) });
-    const upstream = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (up) => {
-      res.writeHead(up.statusCode ?? 500, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', (err) => res.destroy(err));
-    upstream.end(body);
   });
-  return { url: await listen(server), server };
 }
 
 describe('serverless outbox: the scheduled shipment sweeper (real handlers, dynalite)', () => {

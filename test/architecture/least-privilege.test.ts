@@ -10,7 +10,7 @@ import { startDynalite, type TestDynamo } from '../app/harness/dynamo.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../app/harness/secrets-manager.js';
 import { apiGatewayV2Event, TEST_APP_ENV } from '../app/harness/runtimes.js';
 import { resource, synthJson, type TerraformJson } from '../support/synth.js';
-import { listen, readBody } from '../support/http-server.js';
+import { listen, readBody, recordingProxy } from '../support/http-server.js';
 
 /**
  * Least privilege, observed: every Lambda function of the synthesized serverless stack runs its real
@@ -41,18 +41,10 @@ function tablesNamedBy(body: Record<string, unknown>): string[] {
 
 
 /** A DynamoDB endpoint that forwards to dynalite and records the physical table names each request names. */
-async function recordingDynamo(target: string, touched: Set<string>): Promise<{ url: string; server: http.Server }> {
-  const server = http.createServer(async (req, res) => {
-    const body = await readBody(req);
+function recordingDynamo(target: string, touched: Set<string>): Promise<{ url: string; server: http.Server }> {
+  return recordingProxy(target, (_req, body) => {
     for (const name of tablesNamedBy(JSON.parse(body.toString() || '{}') as Record<string, unknown>)) touched.add(name);
-    const upstream = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (up) => {
-      res.writeHead(up.statusCode ?? 500, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', (err) => res.destroy(err));
-    upstream.end(body);
   });
-  return { url: await listen(server), server };
 }
 
 /** An SQS endpoint (AWS JSON protocol) that accepts SendMessage and records the queue URL it was sent to. */
