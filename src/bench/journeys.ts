@@ -127,7 +127,26 @@ const K_ME = 5;
 const K_CART = 6;
 const sharedRequests = new WeakMap<CatalogKnowledge, Map<number, PlannedRequest>>();
 
-type StepName = 'list' | 'category' | 'search' | 'view' | 'register' | 'login' | 'me' | 'add' | 'cart' | 'order' | 'pay' | 'pay-retry' | 'status';
+/**
+ * The route (API Gateway route key, the server's too) each step requests: `send` below builds each
+ * step's request on it; the projection maps a step to the function serving it through this table.
+ */
+export const STEP_ROUTES = {
+  list: 'GET /products',
+  category: 'GET /products',
+  search: 'GET /products',
+  view: 'GET /products/{id}',
+  register: 'POST /users/register',
+  login: 'POST /users/login',
+  me: 'GET /users/me',
+  add: 'POST /cart/items',
+  cart: 'GET /cart',
+  order: 'POST /orders',
+  pay: 'POST /payments',
+  'pay-retry': 'POST /payments',
+  status: 'GET /orders/{id}',
+} as const;
+export type StepName = keyof typeof STEP_ROUTES;
 
 /** One bit per step name, for the set of steps a journey has done. */
 const BIT: Record<StepName, number> = {

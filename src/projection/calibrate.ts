@@ -1,9 +1,12 @@
-import { DOMAINS, HTTP_FUNCTIONS, TABLES, type Domain } from '../architecture/system.js';
+import { DOMAINS, TABLES, type Domain } from '../architecture/system.js';
 import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
-import { decodeHistogram } from '../bench/statistics.js';
 import { saturatedPeriods } from '../cost/usage-from-results.js';
 import { applyCalibration, type ByDomain, type Origin, type Param, type ProjectionParameters, type TableUnits } from './parameters.js';
+import { initSlotBoundPhases, machineBoundPhases } from '../report/build.js';
+import { domainOfStep, routeMixture, routeShapes, type RouteShape } from './route-mix.js';
 import { meanMs, scaleServiceTime, type ServiceTime } from './service-time.js';
+
+
 
 /**
  * Calibration from saved bench runs (pure: the caller reads the files). What a run measures replaces
@@ -18,29 +21,6 @@ import { meanMs, scaleServiceTime, type ServiceTime } from './service-time.js';
  *   to its mean and median), DynamoDB units per request per table from ConsumedRead/WriteCapacityUnits.
  * What a run cannot tell stays modelled and the notes say so.
  */
-
-/** The path each bench journey step requests (src/bench/journeys.ts), for the step → domain mapping. */
-const STEP_PATHS: Record<string, string> = {
-  list: '/products',
-  category: '/products',
-  search: '/products',
-  view: '/products/{id}',
-  register: '/users/register',
-  login: '/users/login',
-  me: '/users/me',
-  add: '/cart/items',
-  cart: '/cart',
-  order: '/orders',
-  status: '/orders/{id}',
-  pay: '/payments',
-  'pay-retry': '/payments',
-};
-
-/** The domain whose function's routes serve a path (from the system description's route keys). */
-export function domainOfPath(path: string): Domain | undefined {
-  const segment = path.split('/')[1];
-  return HTTP_FUNCTIONS.find((f) => f.routes.some((r) => r.split(' ')[1]!.split('/')[1] === segment))?.id;
-}
 
 export interface CalibrationOutcome {
   parameters: ProjectionParameters;
@@ -74,9 +54,7 @@ function measuredMix(r: BenchResult): ByDomain<number> | undefined {
   const counts = Object.fromEntries(DOMAINS.map((d) => [d, 0])) as ByDomain<number>;
   let total = 0;
   for (const [key, stats] of Object.entries(r.steps)) {
-    const step = key.split('.')[1] ?? '';
-    const path = STEP_PATHS[step];
-    const domain = path ? domainOfPath(path) : undefined;
+    const domain = domainOfStep(key);
     if (!domain) continue;
     counts[domain] += stats.requests;
     total += stats.requests;
@@ -116,22 +94,18 @@ function busyMsPerRequest(r: BenchResult, vcpus: number): { ms: number; periods:
   return m === undefined ? undefined : { ms: m, periods: chosen.length, saturatedOnly: clear.length === 0 };
 }
 
-/** The measured phase with the machine least busy (mean MachineCPUUtilization), else the lowest request rate. */
-function quietestPhase(r: BenchResult) {
-  const cpu = r.scalingTimeline.datapoints.filter((d) => d.metric === 'MachineCPUUtilization');
-  const load = (p: BenchResult['phases'][number]) => {
-    const inPhase = cpu.filter((d) => d.timestamp >= p.startedAt && d.timestamp < p.endedAt);
-    return inPhase.length ? inPhase.reduce((s, d) => s + d.value, 0) / inPhase.length : p.totals.requests / Math.max(1e-9, p.durationS);
-  };
-  return measuredPhases(r)
-    .filter((p) => p.totals.latencyMs.count > 20)
-    .sort((a, b) => load(a) - load(b))[0];
-}
-
 function lognormalFromSummary(mean: number, p50: number): ServiceTime {
   // Lognormal: mean / median = e^(σ²/2).
   const sigma2 = mean > p50 && p50 > 0 ? 2 * Math.log(mean / p50) : 0.09;
   return { family: 'lognormal', meanMs: mean, cv: Math.sqrt(Math.exp(sigma2) - 1) };
+}
+
+/** Measured phases whose latency measures the model, not this machine (else all measured phases). */
+function clearPhases(r: BenchResult): string[] {
+  const bound = new Set([...machineBoundPhases(r), ...initSlotBoundPhases(r)]);
+  const all = measuredPhases(r).map((p) => p.name);
+  const clear = all.filter((name) => !bound.has(name));
+  return clear.length ? clear : all;
 }
 
 function withOrigin<T>(param: Param<T>, value: T, origin: Origin): Param<T> {
@@ -154,26 +128,38 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
   if (traditional) {
     const busy = busyMsPerRequest(traditional.result, p.instanceVcpus.value);
     if (busy) {
-      const ratio = p.instanceSpeedRatio.value;
-      const modelledMean = DOMAINS.reduce((s, d) => s + p.requestMix.value[d] * meanMs(p.cpuServiceTime.value[d]), 0);
-      const factor = (busy.ms * ratio) / modelledMean;
-      const baseline = quietestPhase(traditional.result);
-      // The shape: the quietest phase's response times (little queueing, the machine least busy), scaled to each domain's mean.
-      let shape: ServiceTime | undefined;
-      if (baseline && baseline.totals.latencyMs.count > 20) {
-        const h = decodeHistogram(baseline.totals.latencyHistogram);
-        const quantilesMs = Array.from({ length: 101 }, (_, i) => h.getValueAtPercentile(Math.max(0.0001, i)) / 1000);
-        const m = quantilesMs.reduce((a, b) => a + b, 0) / quantilesMs.length;
-        if (m > 0) shape = { family: 'empirical', quantilesMs: quantilesMs.map((q) => q / m) };
-      }
-      // The histogram already mixes the routes: with a shape, every domain takes the run's mixture at the
-      // calibrated mean; without one, the modelled per-domain costs keep their ratios.
-      const cpu = Object.fromEntries(DOMAINS.map((d) => [d, shape ? scaleServiceTime(shape, busy.ms * ratio) : scaleServiceTime(p.cpuServiceTime.value[d], factor)])) as ByDomain<ServiceTime>;
+      // The routes' relative costs from their response times; their absolute cost from the CPU figure.
+      const routes = routeShapes(traditional.result, clearPhases(traditional.result));
+      const all = [...routes.values()].flat();
+      // Each domain's relative cost: its request kinds' response times (or, without any, its modelled cost
+      // anchored to the domains that have them); scaled so the mix-weighted mean is the measured busy time.
+      const clientMean = (own: RouteShape[]) => {
+        const n = own.reduce((s, r) => s + r.requests, 0);
+        return own.reduce((s, r) => s + (r.requests / n) * r.relativeMs, 0);
+      };
+      const measuredDomains = DOMAINS.filter((d) => routes.get(d)?.length);
+      const anchor = measuredDomains.length
+        ? measuredDomains.reduce((s, d) => s + p.requestMix.value[d] * clientMean(routes.get(d)!), 0) / measuredDomains.reduce((s, d) => s + p.requestMix.value[d] * meanMs(p.cpuServiceTime.value[d]), 0)
+        : 1;
+      const relative = Object.fromEntries(DOMAINS.map((d) => [d, routes.get(d)?.length ? clientMean(routes.get(d)!) : meanMs(p.cpuServiceTime.value[d]) * anchor])) as ByDomain<number>;
+      const k = busy.ms / DOMAINS.reduce((s, d) => s + p.requestMix.value[d] * relative[d], 0);
+      const cpu = Object.fromEntries(
+        DOMAINS.map((d) => {
+          const own = routes.get(d);
+          return [d, own?.length ? routeMixture(own, relative[d] * k) : scaleServiceTime(p.cpuServiceTime.value[d], (relative[d] * k) / meanMs(p.cpuServiceTime.value[d]))];
+        }),
+      ) as ByDomain<ServiceTime>;
+      const aws = traditional.result.target.kind === 'aws';
       p.cpuServiceTime = withOrigin(p.cpuServiceTime, cpu, {
         kind: 'calibrated',
-        source: `${traditional.file}: ${busy.ms.toFixed(2)} ms busy per request (CPUUtilization × ${p.instanceVcpus.value} vCPUs × instances × period / RequestCount, median of ${busy.periods} busy periods${busy.saturatedOnly ? ', all with the machine saturated' : ' with the machine not saturated'}; the local CPUUtilization is slot occupancy, so it includes waits on the database) × instanceSpeedRatio ${ratio}; ${shape ? `shape: the ${baseline!.name} phase's response-time histogram (the mix of routes, so the same for every domain)` : 'per-domain ratios modelled'}`,
+        source: `${traditional.file}: ${busy.ms.toFixed(2)} ms busy per request (CPUUtilization × ${p.instanceVcpus.value} vCPUs × instances × period / RequestCount, median of ${busy.periods} busy periods${busy.saturatedOnly ? ', all with the machine saturated' : aws ? '' : ' with the machine not saturated'}${aws ? '; CloudWatch CPU of the instances themselves' : '; the local CPUUtilization is slot occupancy, so it includes waits on the database'}), split between request kinds by their response times in the phases this machine did not bound (${all.length} kinds: a mixture per domain, each kind's own histogram as its shape)`,
       });
-      notes.push('traditional per-request busy time: calibrated');
+      notes.push('traditional per-request busy time: calibrated per request kind');
+      if (aws) {
+        // Measured on the instance type itself: no machine-to-instance conversion applies.
+        p.instanceSpeedRatio = withOrigin(p.instanceSpeedRatio, 1, { kind: 'measured', source: `${traditional.file}: CPU measured on ${p.instanceType.value} in AWS` });
+        notes.push('instance speed ratio: 1 (the CPU was measured on the instance type)');
+      }
     } else notes.push(`traditional per-request CPU time: modelled (${traditional.file} has no busy periods with CPUUtilization, RequestCount and GroupInServiceInstances)`);
     notes.push('database time per request: modelled (no run measures the DB’s CPU)');
   }
@@ -196,18 +182,22 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
     const invocations = sum('Invocations');
     const duration = sum('Duration');
     const measuredDomains = DOMAINS.filter((d) => (invocations.get(d) ?? 0) > 0);
+    const routes = routeShapes(serverless.result, clearPhases(serverless.result));
     if (allSaturated) notes.push(`Lambda durations and Init: modelled (${serverless.file}: this machine's CPU was ≥ 85% in every period, so its durations measure the machine)`);
     else if (measuredDomains.length) {
       const durations = Object.fromEntries(
         DOMAINS.map((d) => {
           const current = p.lambdaDuration.value[d];
           const n = invocations.get(d) ?? 0;
-          return [d, n > 0 ? scaleServiceTime(current, (duration.get(d)! / n) / meanMs(current)) : current];
+          if (!(n > 0)) return [d, current];
+          const mean = duration.get(d)! / n;
+          const own = routes.get(d);
+          return [d, own?.length ? routeMixture(own, mean) : scaleServiceTime(current, mean / meanMs(current))];
         }),
       ) as ByDomain<ServiceTime>;
       p.lambdaDuration = withOrigin(p.lambdaDuration, durations, {
         kind: 'measured',
-        source: `${serverless.file}: Duration / Invocations per function (${measuredDomains.join(', ')}) in periods the machine was not saturated; spread modelled (projection.lambdaDurationCv)`,
+        source: `${serverless.file}: Duration / Invocations per function (${measuredDomains.join(', ')}) in periods the machine was not saturated; within a function, its request kinds split by their response times, each kind's own histogram as its shape`,
       });
       notes.push(`Lambda durations: measured for ${measuredDomains.join(', ')}`);
     } else notes.push('Lambda durations: modelled (no AWS/Lambda datapoints in the run)');

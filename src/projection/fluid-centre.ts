@@ -34,13 +34,18 @@ export interface FluidStep {
 
 export class FluidCentre {
   private backlog = 0;
-  private readonly meanServiceMs: number;
-  private readonly serviceScv: number;
+  private meanServiceMs = 0;
+  private serviceScv = 1;
 
   constructor(
     service: ServiceTime,
     private readonly timeoutMs = Number.POSITIVE_INFINITY,
   ) {
+    this.serve(service);
+  }
+
+  /** From now on requests take this service time (a phase with its own request mix); the backlog stays. */
+  serve(service: ServiceTime): void {
     this.meanServiceMs = meanMs(service);
     this.serviceScv = scv(service);
   }

@@ -19,6 +19,8 @@ export interface ProjectionPhase {
   startS: number;
   durationS: number;
   targetRate: number | { from: number; to: number };
+  /** Requests per request kind (journey step) the phase sent, when it replays a saved run (--validate): its own mix. */
+  routeRequests?: Partial<Record<string, number>>;
 }
 
 export interface ProjectionStep {

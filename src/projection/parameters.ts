@@ -89,7 +89,7 @@ const ServiceTimeSchema: z.ZodType<ServiceTime> = z.lazy(() =>
     z.strictObject({ family: z.literal('exponential'), meanMs: z.number().positive() }),
     z.strictObject({ family: z.literal('lognormal'), meanMs: z.number().positive(), cv: z.number().positive() }),
     z.strictObject({ family: z.literal('empirical'), quantilesMs: z.array(z.number().nonnegative()).min(2) }),
-    z.strictObject({ family: z.literal('mixture'), parts: z.array(z.strictObject({ weight: z.number().nonnegative(), time: ServiceTimeSchema })).min(1) }),
+    z.strictObject({ family: z.literal('mixture'), parts: z.array(z.strictObject({ weight: z.number().nonnegative(), time: ServiceTimeSchema, route: z.string().optional() })).min(1) }),
   ]),
 );
 const byDomain = <T extends z.ZodTypeAny>(value: T) => z.record(z.enum(DOMAINS), value);

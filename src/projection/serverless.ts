@@ -3,6 +3,7 @@ import { DOMAINS, TABLES, type Domain, type TableName } from '../architecture/sy
 import { beyond, fmtInt, fmtPct, markBinding, type Bottleneck } from './bottleneck.js';
 import type { LoadSchedule } from './load-schedule.js';
 import { DOMAIN_TABLES, type ProjectionParameters } from './parameters.js';
+import { forPhase } from './route-mix.js';
 import type { ProjectionRecorder } from './recorder.js';
 import { StratifiedSampler } from './sampling.js';
 import { compileQuantile, meanMs } from './service-time.js';
@@ -103,8 +104,14 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
   const tableName = (t: string) => `${namePrefix}-${t}`;
   const perFunctionSamples = Math.max(4, Math.floor(samplesPerStep / 2));
   const sampler = new StratifiedSampler(perFunctionSamples, 3, random);
-  const durationQuantile = Object.fromEntries(DOMAINS.map((d) => [d, compileQuantile(p.lambdaDuration.value[d])])) as Record<Domain, (u: number) => number>;
-  const meanDuration = Object.fromEntries(DOMAINS.map((d) => [d, meanMs(p.lambdaDuration.value[d])])) as Record<Domain, number>;
+  // Per phase: a replayed run's phase has its own request mix (route-mix.ts); a profile's phases share one.
+  const functionTimes = (q: ProjectionParameters) => ({
+    mix: q.requestMix.value,
+    durationQuantile: Object.fromEntries(DOMAINS.map((d) => [d, compileQuantile(q.lambdaDuration.value[d])])) as Record<Domain, (u: number) => number>,
+    meanDuration: Object.fromEntries(DOMAINS.map((d) => [d, meanMs(q.lambdaDuration.value[d])])) as Record<Domain, number>,
+  });
+  const shared = functionTimes(p);
+  const byPhase = schedule.phases.map((ph) => (ph.routeRequests ? functionTimes(forPhase(p, ph)) : shared));
   const initQuantile = compileQuantile(p.coldStartInit.value);
   const meanInit = meanMs(p.coldStartInit.value);
   const fnSeries = Object.fromEntries(
@@ -142,6 +149,7 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
   let peakConcurrencyNeeded = 0;
 
   for (const step of schedule.steps) {
+    const { mix, durationQuantile, meanDuration } = byPhase[step.phase] ?? shared;
     const t = step.startS;
     const dt = step.dtS;
     const arrivals = step.rps * dt;
@@ -154,8 +162,8 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
     let demand = 0;
     for (const d of DOMAINS) {
       const duration = meanDuration[d];
-      demand += (step.rps * p.requestMix.value[d] * duration) / 1000;
-      const rate = (allowed * p.requestMix.value[d]) / dt;
+      demand += (step.rps * mix[d] * duration) / 1000;
+      const rate = (allowed * mix[d]) / dt;
       warm[d] = usage[d].maxAt(t);
       const steady = (rate * duration) / 1000;
       need[d] = steady + (Math.max(0, steady - warm[d]) * coldMs) / 1000 / dt;
@@ -170,7 +178,7 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
     }
     // DynamoDB: each table's demand from the requests Lambda runs.
     const served = {} as Record<Domain, number>;
-    for (const d of DOMAINS) served[d] = need[d] > 0 ? (allowed * p.requestMix.value[d] * grant[d]) / need[d] : 0;
+    for (const d of DOMAINS) served[d] = need[d] > 0 ? (allowed * mix[d] * grant[d]) / need[d] : 0;
     const readThrottle = {} as Record<TableName, number>;
     const writeThrottle = {} as Record<TableName, number>;
     for (const table of TABLES) {
@@ -199,7 +207,7 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
     let concurrency = 0;
     const outcomes: Array<{ d: Domain; ok: number; coldShare: number }> = [];
     for (const d of DOMAINS) {
-      const requested = allowed * p.requestMix.value[d];
+      const requested = allowed * mix[d];
       const throttled = requested - served[d];
       const fail = 1 - DOMAIN_TABLES[d].reduce((keep, table) => keep * (1 - Math.max(readThrottle[table], writeThrottle[table])), 1);
       const failed = served[d] * fail;

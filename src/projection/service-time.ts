@@ -15,7 +15,7 @@ export type ServiceTime =
   | { family: 'exponential'; meanMs: number }
   | { family: 'lognormal'; meanMs: number; cv: number }
   | { family: 'empirical'; quantilesMs: number[] }
-  | { family: 'mixture'; parts: Array<{ weight: number; time: ServiceTime }> };
+  | { family: 'mixture'; parts: Array<{ weight: number; time: ServiceTime; route?: string }> };
 
 export const SERVICE_TIME_FAMILIES = ['exponential', 'lognormal', 'empirical'] as const;
 
@@ -135,8 +135,17 @@ export function scaleServiceTime(t: ServiceTime, factor: number): ServiceTime {
     case 'empirical':
       return { family: 'empirical', quantilesMs: t.quantilesMs.map((q) => q * factor) };
     case 'mixture':
-      return { family: 'mixture', parts: t.parts.map((p) => ({ weight: p.weight, time: scaleServiceTime(p.time, factor) })) };
+      return { family: 'mixture', parts: t.parts.map((p) => ({ ...p, time: scaleServiceTime(p.time, factor) })) };
   }
+}
+
+/**
+ * A mixture of request kinds with each labelled part weighted by `requests[route]` instead (a phase's
+ * own mix); unlabelled times, and mixtures none of whose kinds appear, are returned as they are.
+ */
+export function reweightRoutes(t: ServiceTime, requests: Partial<Record<string, number>>): ServiceTime {
+  if (t.family !== 'mixture' || !t.parts.some((p) => p.route !== undefined && (requests[p.route] ?? 0) > 0)) return t;
+  return { family: 'mixture', parts: t.parts.map((p) => (p.route === undefined ? p : { ...p, weight: requests[p.route] ?? 0 })) };
 }
 
 /** "lognormal mean 4.2 ms cv 1.0", for parameter tables. */

@@ -4,6 +4,7 @@ import { beyond, fmtInt, fmtPct, markBinding, type Bottleneck } from './bottlene
 import { FluidCentre } from './fluid-centre.js';
 import type { LoadSchedule } from './load-schedule.js';
 import type { ProjectionParameters } from './parameters.js';
+import { forPhase } from './route-mix.js';
 import type { ProjectionRecorder } from './recorder.js';
 import { StratifiedSampler } from './sampling.js';
 import { compileQuantile, meanMs, scaleServiceTime, type ServiceTime } from './service-time.js';
@@ -42,8 +43,15 @@ export function mixture(mix: Record<string, number>, times: Record<string, Servi
 
 export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedule, recorder: ProjectionRecorder, seed: number, samplesPerStep: number, asgName: string): ModelProjection {
   const random = seededRandom(seed);
-  const cpu = mixture(p.requestMix.value, p.cpuServiceTime.value, p.instanceSpeedRatio.value);
-  const db = mixture(p.requestMix.value, p.dbServiceTime.value);
+  // Per phase: a replayed run's phase has its own request mix (route-mix.ts); a profile's phases share one.
+  const centreTimes = (q: ProjectionParameters) => {
+    const cpu = mixture(q.requestMix.value, q.cpuServiceTime.value, q.instanceSpeedRatio.value);
+    const db = mixture(q.requestMix.value, q.dbServiceTime.value);
+    return { cpu, db, cpuQuantile: compileQuantile(cpu), dbQuantile: compileQuantile(db) };
+  };
+  const shared = centreTimes(p);
+  const byPhase = schedule.phases.map((ph) => (ph.routeRequests ? centreTimes(forPhase(p, ph)) : shared));
+  const { cpu, db } = shared;
   const timeoutMs = p.requestTimeoutSeconds.value * 1000;
   const instanceCentre = new FluidCentre(cpu, timeoutMs);
   const dbCentre = new FluidCentre(db, timeoutMs);
@@ -62,8 +70,8 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
   let periodIndex = 0;
   let lastDbResponseMs = meanMs(db);
   const sampler = new StratifiedSampler(samplesPerStep, 4, random);
-  const cpuQuantile = compileQuantile(cpu);
-  const dbQuantile = compileQuantile(db);
+  let phaseIndex = -1;
+  let { cpuQuantile, dbQuantile } = shared;
   const group = { AutoScalingGroupName: asgName };
   const series = {
     desired: recorder.metricSeries('AWS/AutoScaling', 'GroupDesiredCapacity', group, 'Count'),
@@ -79,6 +87,13 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
   };
 
   for (const step of schedule.steps) {
+    if (step.phase !== phaseIndex) {
+      phaseIndex = step.phase;
+      const times = byPhase[phaseIndex] ?? shared;
+      instanceCentre.serve(times.cpu);
+      dbCentre.serve(times.db);
+      ({ cpuQuantile, dbQuantile } = times);
+    }
     const t = step.startS;
     const dtMs = step.dtS * 1000;
     const inService = cohorts.reduce((n, c) => n + (c.launchS + launch <= t ? c.count : 0), 0);

@@ -236,6 +236,22 @@ function alignSeries(results: Record<ReportModel, BenchResult>, value: (p: Bench
   return { t, traditional: t.map((x) => maps.traditional.get(x) ?? null), serverless: t.map((x) => maps.serverless.get(x) ?? null) };
 }
 
+/**
+ * Measured phases with cold starts that waited for one of this machine's Init slots (the local Lambda
+ * runtime's LocalInitSlotWaits: AWS runs every Init on its own microVM, this machine a few at a time), so
+ * their latency includes a queue AWS does not have.
+ */
+export function initSlotBoundPhases(result: BenchResult): string[] {
+  const waits = result.scalingTimeline.datapoints.filter((d) => d.metric === 'LocalInitSlotWaits' && d.value > 0);
+  if (!waits.length) return [];
+  const starts = [...new Set(result.scalingTimeline.datapoints.map((d) => Date.parse(d.timestamp)))].sort((a, b) => a - b);
+  const periodMs = starts.slice(1).reduce((min, t, i) => Math.min(min, t - starts[i]!), Infinity);
+  const span = Number.isFinite(periodMs) ? periodMs : 0;
+  return measuredPhases(result)
+    .filter((p) => p.totals.coldStarts.count > 0 && waits.some((d) => Date.parse(d.timestamp) < Date.parse(p.endedAt) && Date.parse(d.timestamp) + span > Date.parse(p.startedAt)))
+    .map((p) => p.name);
+}
+
 /** Measured phases during which the local machine's CPU averaged at or above the saturation mark. */
 export function machineBoundPhases(result: BenchResult): string[] {
   const cpu = result.scalingTimeline.datapoints.filter((d) => d.metric === 'MachineCPUUtilization');
@@ -492,6 +508,12 @@ function provenanceWarnings(inputs: ReportInputs, { results, usage }: Runs, late
       const busy = machineBoundPhases(results[m]);
       return busy.length
         ? [`${m}: this machine's CPU averaged ${SATURATED_MACHINE_CPU_PERCENT}% or more during ${busy.join(', ')}: latency there includes waiting for a shared core, which AWS (a CPU per instance or environment) would not add`]
+        : [];
+    }),
+    ...MODELS.flatMap((m) => {
+      const waited = initSlotBoundPhases(results[m]);
+      return waited.length
+        ? [`${m}: cold starts waited for this machine's Init slots during ${waited.join(', ')}: latency there includes a queue of Inits that AWS (an Init per microVM) would not have`]
         : [];
     }),
     ...MODELS.filter((m) => usage[m].resourceUsage === 'modelled').map((m) => `${m}: the run has no ${m === 'serverless' ? 'Lambda' : 'instance'} metrics (scaling timeline: ${results[m].scalingTimeline.source}): its cost is priced with modelled usage, not measured`),

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BenchResultSchema, type BenchResult } from '../../src/bench/result-schema.js';
 import { StackConfigSchema } from '../../src/config/stack-config.js';
-import { calibrateFromRuns, domainOfPath } from '../../src/projection/calibrate.js';
+import { calibrateFromRuns } from '../../src/projection/calibrate.js';
+import { domainOfPath, domainOfStep, forPhase } from '../../src/projection/route-mix.js';
 import { modelledParameters } from '../../src/projection/parameters.js';
 import { project } from '../../src/projection/project-service.js';
 import { meanMs } from '../../src/projection/service-time.js';
@@ -27,6 +28,9 @@ describe('calibration from saved bench runs', () => {
     expect(domainOfPath('/users/login')).toBe('users');
     expect(domainOfPath('/cart/items')).toBe('cart');
     expect(domainOfPath('/payments')).toBe('payments');
+    expect(domainOfStep('checkout.login')).toBe('users');
+    expect(domainOfStep('viewProduct.view')).toBe('catalog');
+    expect(domainOfStep('browse.nonsense')).toBeUndefined();
   });
 
   it('takes the request mix from the run’s steps', () => {
@@ -56,7 +60,25 @@ describe('calibration from saved bench runs', () => {
     const expected = samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
     const mixMean = Object.entries(parameters.requestMix.value).reduce((s, [d, w]) => s + w * meanMs(parameters.cpuServiceTime.value[d as 'users']), 0);
     expect(mixMean).toBeCloseTo(expected, 2);
-    expect(parameters.cpuServiceTime.value.catalog.family).toBe('empirical');
+    // One mixture per domain over its request kinds, each labelled with its route.
+    const catalog = parameters.cpuServiceTime.value.catalog;
+    expect(catalog.family).toBe('mixture');
+    if (catalog.family === 'mixture') expect(catalog.parts.map((p) => p.route).sort()).toEqual(['category', 'list', 'search', 'view'].filter((r) => Object.keys(traditional.steps).some((k) => k.endsWith(`.${r}`))));
+  });
+
+  it('keeps each request kind’s cost relative to the others: a login costs more than reading the profile', () => {
+    // The quiet-machine run: a login hashes a password (~115 ms), GET /users/me reads one row (~4 ms).
+    const quiet = (m: string) => BenchResultSchema.parse(JSON.parse(readFileSync(path.resolve('test/projection/fixtures/quiet-spike', `${m}.json`), 'utf8')));
+    const { parameters: q } = calibrateFromRuns(base, [{ result: quiet('traditional'), file: 't' }, { result: quiet('serverless'), file: 's' }]);
+    const users = q.cpuServiceTime.value.users;
+    if (users.family !== 'mixture') throw new Error('users is not a mixture');
+    const part = (route: string) => meanMs(users.parts.find((p) => p.route === route)!.time);
+    expect(part('login') / part('me')).toBeGreaterThan(10);
+    // A phase of logins only makes the users domain cost what a login costs, and moves the whole mix to users.
+    const onlyLogins = forPhase(q, { name: 'x', warmup: false, startS: 0, durationS: 1, targetRate: 1, routeRequests: { login: 10 } });
+    expect(onlyLogins.requestMix.value.users).toBe(1);
+    expect(meanMs(onlyLogins.cpuServiceTime.value.users)).toBeCloseTo(part('login'), 6);
+    expect(meanMs(q.cpuServiceTime.value.users)).toBeLessThan(part('login'));
   });
 
   it('takes each function’s mean duration and the Init distribution from the serverless run', () => {

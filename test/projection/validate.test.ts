@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BenchResultSchema, type BenchResult } from '../../src/bench/result-schema.js';
+import { decodeHistogram, encodeHistogram, newHistogram } from '../../src/bench/statistics.js';
 import { StackConfigSchema } from '../../src/config/stack-config.js';
 import { calibrateFromRuns } from '../../src/projection/calibrate.js';
 import { modelledParameters } from '../../src/projection/parameters.js';
 import { projectedResult } from '../../src/projection/projected-result.js';
 import { simulateModels } from '../../src/projection/simulate.js';
-import { atTimeScale, renderValidation, scheduleOfRun, validateAgainstRuns } from '../../src/projection/validate.js';
+import { atTimeScale, quantileRankInterval, renderValidation, scheduleOfRun, validateAgainstRuns } from '../../src/projection/validate.js';
 
 const fixtures = path.resolve('test/report/fixtures');
 const read = (model: string): BenchResult => BenchResultSchema.parse(JSON.parse(readFileSync(path.join(fixtures, `${model}.json`), 'utf8')));
@@ -44,6 +45,11 @@ describe('--validate: the projection against a saved local run at its own scale'
     const slow = structuredClone(faithful);
     const peak = slow[0]!.phases.find((p) => p.name === 'peak')!;
     peak.totals.latencyMs.p95 = peak.totals.latencyMs.p95 * 3 + 30;
+    // The histogram too (the measured p95's confidence interval is read from it): every request 3x + 30 ms.
+    const h = decodeHistogram(peak.totals.latencyHistogram);
+    const slower = newHistogram();
+    for (let i = 0; i < 1000; i++) slower.recordValueWithCount(Math.round(h.getValueAtPercentile((i + 0.5) / 10) * 3 + 30_000), Math.max(1, Math.round(h.totalCount / 1000)));
+    peak.totals.latencyHistogram = encodeHistogram(slower);
     const off = validateAgainstRuns(parameters, slow, 1);
     expect(off.passed).toBe(false);
     expect(off.checks.filter((c) => !c.p95Ok).map((c) => `${c.model} ${c.phase}`)).toEqual(['traditional peak']);
@@ -54,5 +60,32 @@ describe('--validate: the projection against a saved local run at its own scale'
     expect(v.checks.map((c) => c.phase)).toEqual(['baseline', 'surge', 'peak', 'cool-down', 'recovery', 'baseline', 'surge', 'peak', 'cool-down', 'recovery']);
     expect(v.checks.find((c) => c.model === 'traditional' && c.phase === 'recovery')!.measuredCapacity).toBe(4);
     expect(renderValidation(v, 'fixtures')).toMatch(/tolerances: p95 within 35% or 25 ms/);
+  });
+
+  it('bounds a measured p95 by the order statistics the binomial allows (distribution-free 95% interval)', () => {
+    // Independent figures, from exact sums with Python's math.comb: for n = 100, P(Bin ≤ 89) = 0.0115 ≤ 2.5% and
+    // P(Bin ≥ 100) = 0.0059, so [X(90), X(100)]; for n = 66, [X(59), X(66)]; for n = 20, [X(17), X(20)] (the
+    // maximum, though P(Bin ≥ 20) = 0.36: few requests cannot bound a p95 from above).
+    expect(quantileRankInterval(100, 0.95)).toEqual([90, 100]);
+    expect(quantileRankInterval(66, 0.95)).toEqual([59, 66]);
+    expect(quantileRankInterval(20, 0.95)).toEqual([17, 20]);
+    const [l, u] = quantileRankInterval(10_000, 0.95);
+    expect(l / 10_000).toBeGreaterThan(0.945);
+    expect(u / 10_000).toBeLessThan(0.955);
+  });
+
+  it('passes against a real spike run made on a quiet machine, judging every phase the machine did not bound', () => {
+    const quiet = (m: string) => BenchResultSchema.parse(JSON.parse(readFileSync(path.resolve('test/projection/fixtures/quiet-spike', `${m}.json`), 'utf8')));
+    const saved = [quiet('traditional'), quiet('serverless')];
+    const { parameters: calibrated } = calibrateFromRuns(base, saved.map((result, i) => ({ result, file: `quiet-${i}.json` })));
+    const v = validateAgainstRuns(calibrated, saved, 1);
+    expect(v.passed, renderValidation(v, 'quiet-spike')).toBe(true);
+    // Every traditional phase is judged (the machine was quiet); serverless phases whose cold starts queued for
+    // this machine's one Init slot are shown, not judged.
+    expect(v.checks.filter((c) => c.model === 'traditional' && !c.machineBound)).toHaveLength(5);
+    expect(v.checks.filter((c) => !c.machineBound).length).toBeGreaterThanOrEqual(7);
+    // The surge: a fifth of its requests were logins (new sessions), and the projection replays that mix.
+    const surge = v.checks.find((c) => c.model === 'traditional' && c.phase === 'surge')!;
+    expect(surge.projectedP95Ms).toBeGreaterThan(60);
   });
 });
