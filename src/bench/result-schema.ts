@@ -47,7 +47,7 @@ export const RequestStatsSchema = z
     serverErrors: z.number().int().nonnegative(),
     /** 4xx other than 429. */
     clientErrors: z.number().int().nonnegative(),
-    /** 429 Too Many Requests (API Gateway / Lambda concurrency throttles, login rate limit). */
+    /** 429 Too Many Requests (API Gateway throttles, the login rate limit; a Lambda concurrency throttle is a 500 through API Gateway). */
     throttled: z.number().int().nonnegative(),
     /** Responses carrying `x-archcompare-cold-start: true`, with the `x-archcompare-init-ms` distribution. */
     coldStarts: z.object({ count: z.number().int().nonnegative(), initMs: LatencySummarySchema }),

@@ -87,7 +87,10 @@ export class ApiGatewayFront {
     clearTimeout(timer);
     m.record('AWS/ApiGateway', 'IntegrationLatency', dims, performance.now() - integrationStart, 'Milliseconds', true);
     if (outcome === 'timeout') return message(503, 'Service Unavailable');
-    if (outcome.kind === 'throttled') return message(429, 'Too Many Requests');
+    // Lambda refusing the invocation (throttled) is an internal error to API Gateway, not a 429: "If the Lambda
+    // API rejects the invocation request, API Gateway returns a 500 error code" — only API Gateway's own
+    // throttles answer 429. https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
+    if (outcome.kind === 'throttled') return message(500, 'Internal Server Error');
     if (outcome.kind === 'error') return message(500, 'Internal Server Error');
     let response;
     try {

@@ -11,7 +11,7 @@ import type { LoadSchedule, ProjectionStep } from './load-schedule.js';
 export interface StepOutcome {
   arrivals: number;
   ok: number;
-  /** 429: API Gateway or Lambda throttles. */
+  /** 429: API Gateway throttles (a Lambda throttle reaches the client as a 500). */
   throttled: number;
   /** 5xx answered by the platform or the app (no healthy target, DB connections exhausted, DynamoDB throttling after retries). */
   serverErrors: number;

@@ -17,7 +17,9 @@ import type { ModelProjection } from './traditional.js';
  * - Lambda, per function: the concurrency it needs is arrival rate × duration (Little's law) plus the
  *   Init time of the environments it adds; it gets at most its warm environments plus the scaling rate
  *   (1,000 new environments per function per 10 s), at most its reserved concurrency, and the functions
- *   without reserved concurrency share the account quota. What it cannot run is throttled (429). Each
+ *   without reserved concurrency share the account quota. What it cannot run is throttled, which API
+ *   Gateway answers with a 500, not a 429 (only its own throttles are 429s):
+ *   https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html. Each
  *   new environment's first request is a cold start (Init drawn from the measured distribution plus the
  *   modelled provisioning delay); idle environments are reclaimed after the idle window, and a share of
  *   invocations restart an environment even at steady load.
@@ -228,10 +230,10 @@ export function projectServerless(p: ProjectionParameters, schedule: LoadSchedul
       m.duration(t, served[d] * meanDuration[d]);
       if (cold > 0) m.init(t, cold * meanInit);
     }
-    recorder.step(step, { arrivals, ok, throttled: apiThrottled + lambdaThrottled, serverErrors: dynamoFailed, timeouts: 0, coldStarts }, { serverError: '500' }, 0);
+    recorder.step(step, { arrivals, ok, throttled: apiThrottled, serverErrors: dynamoFailed + lambdaThrottled, timeouts: 0, coldStarts }, { serverError: '500' }, 0);
     api.count(t, arrivals);
-    api.client(t, apiThrottled + lambdaThrottled);
-    api.server(t, dynamoFailed);
+    api.client(t, apiThrottled);
+    api.server(t, dynamoFailed + lambdaThrottled);
     recorder.concurrency(step, concurrency);
     accountConcurrency(t, concurrency);
     // Latencies: per function, stratified draws of duration, with the cold share paying Init + provisioning.
@@ -260,7 +262,7 @@ function serverlessLimits(p: ProjectionParameters, peakRps: number, peakConcurre
   }, { rate: -1, i: 0 }).i;
   const ph = recorder.phases[peakIndex]!;
   const name = recorder.schedule.phases[peakIndex]!.name;
-  const observed = `in this projection ${fmtPct(ph.arrivals > 0 ? ph.throttled / ph.arrivals : 0)} of ${name} requests were throttled and ${fmtPct(ph.arrivals > 0 ? ph.serverErrors / ph.arrivals : 0)} failed`;
+  const observed = `in this projection ${fmtPct(ph.arrivals > 0 ? ph.throttled / ph.arrivals : 0)} of ${name} requests got 429 and ${fmtPct(ph.arrivals > 0 ? ph.serverErrors / ph.arrivals : 0)} failed (Lambda throttles and DynamoDB throttling answer 500)`;
   const meanDuration = DOMAINS.reduce((s, d) => s + p.requestMix.value[d] * meanMs(p.lambdaDuration.value[d]), 0);
   const limits: Bottleneck[] = [
     {
@@ -294,7 +296,7 @@ function serverlessLimits(p: ProjectionParameters, peakRps: number, peakConcurre
     resource: perFunction ? 'Lambda reserved concurrency (per function)' : 'Lambda concurrency quota (account)',
     limit: `${fmtInt(concurrencyLimit)} concurrent executions`,
     saturatesAtRps: lambdaSaturates,
-    effect: `${fmtInt(peakConcurrency)} concurrent executions needed at ${fmtInt(peakRps)} req/s: ${fmtPct(beyond(lambdaSaturates, peakRps))} of peak requests throttled`,
+    effect: `${fmtInt(peakConcurrency)} concurrent executions needed at ${fmtInt(peakRps)} req/s: ${fmtPct(beyond(lambdaSaturates, peakRps))} of peak requests throttled by Lambda, which API Gateway answers with 500`,
     fix: `raise to ≥ ${fmtInt(concurrencyFix)}`,
     parameter: perFunction ? 'reservedConcurrency' : 'accountConcurrencyLimit',
     binding: false,

@@ -94,10 +94,11 @@ describe('Lambda runtime behind the API-gateway front (real worker processes)', 
     expect(runtime.coldStarts.get('catalog')).toBe(1);
   });
 
-  it('starts more environments under concurrency and throttles above reserved concurrency (429)', async () => {
+  it('starts more environments under concurrency and throttles above reserved concurrency (API Gateway answers 500)', async () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => get('/catalog/x?sleep=600')));
     expect(results.filter((r) => r.status === 200)).toHaveLength(3);
-    expect(results.filter((r) => r.status === 429).map((r) => r.body.message)).toEqual(['Too Many Requests', 'Too Many Requests']);
+    // AWS: "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code".
+    expect(results.filter((r) => r.status === 500).map((r) => r.body.message)).toEqual(['Internal Server Error', 'Internal Server Error']);
     expect(new Set(results.filter((r) => r.status === 200).map((r) => r.body.pid)).size).toBe(3);
     // one warm environment existed, so exactly two new cold starts
     expect(runtime.coldStarts.get('catalog')).toBe(3);
@@ -152,8 +153,9 @@ describe('Lambda runtime behind the API-gateway front (real worker processes)', 
     expect(sum('AWS/Lambda', 'Throttles', 't-catalog')).toBe(2);
     expect(sum('AWS/Lambda', 'Invocations', 't-catalog')).toBe(3 + 3 + 5 + 2);
     expect(data.find((d) => d.Namespace === 'LambdaInsights' && d.MetricName === 'init_duration')?.StatisticValues.SampleCount).toBeGreaterThanOrEqual(4);
-    expect(sum('AWS/ApiGateway', '4xx')).toBe(2);
-    expect(sum('AWS/ApiGateway', '5xx')).toBe(2);
+    // The two Lambda throttles are API Gateway 5xx (500), beside the two function errors; nothing is a 4xx.
+    expect(sum('AWS/ApiGateway', '4xx')).toBe(0);
+    expect(sum('AWS/ApiGateway', '5xx')).toBe(4);
     const duration = data.find((d) => d.MetricName === 'Duration' && d.Dimensions[0]?.Value === 't-catalog');
     expect(duration?.ExtendedStatistics?.p95).toBeGreaterThan(500);
   });
