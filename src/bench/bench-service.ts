@@ -7,6 +7,7 @@ import { targetOf } from '../targets/adapters.js';
 import { type BenchProgress, type BenchTarget, runBench } from './harness.js';
 import type { Invariant } from './invariants.js';
 import { resolveProfile } from './profiles.js';
+import type { Profile } from './profile-schema.js';
 import type { BenchModel, BenchResult } from './result-schema.js';
 import { newRunId, resultsRoot, writeResult } from './result-store.js';
 import { latestCapacity } from './scaling-timeline.js';
@@ -79,6 +80,24 @@ export async function resolveTargets(req: Pick<BenchRequest, 'models' | 'url' | 
   return targets;
 }
 
+/** A profile bench can send (shipped name or path); a projection profile is refused with the command that runs it. */
+export async function resolveBenchProfile(name: string): Promise<{ profile: Profile; file: string }> {
+  const resolved = await resolveProfile(name);
+  const { profile } = resolved;
+  if (profile.projectionOnly)
+    throw new UserError(
+      `--profile ${name}: ${profile.name} is a projection profile (${peakOf(profile)} req/s at its peak), beyond what one machine's load generator can send`,
+      `project it with 'archcompare project --profile ${name}', calibrated from a bench run of a profile this machine can send (e.g. 'archcompare bench --profile spike')`,
+    );
+  return resolved;
+}
+
+/** The profile's highest target rate, for messages. */
+function peakOf(profile: Profile): string {
+  const rates = profile.phases.flatMap((ph) => (typeof ph.rate === 'number' ? [ph.rate] : ph.rate === 'max' ? [] : [ph.rate.from, ph.rate.to]));
+  return rates.length ? Math.max(...rates).toLocaleString('en-US') : 'unbounded';
+}
+
 /** Time scale: --time-scale, else the local deployment's own, else the profile's (local only), else 1. */
 export function chooseTimeScale(flag: number | undefined, target: BenchTarget, deploymentTimeScale: number | undefined, profileTimeScale: number | undefined): number {
   if (flag !== undefined) return flag;
@@ -95,7 +114,7 @@ async function latestCapacityOf(metrics: NonNullable<BenchTarget['metrics']>): P
 /** `archcompare bench`: every target in turn (never at once: they would share this machine), results saved. */
 export async function bench(req: BenchRequest): Promise<BenchOutcome> {
   if (req.timeScale !== undefined) parseTimeScale(req.timeScale);
-  const { profile, file } = await resolveProfile(req.profile);
+  const { profile, file } = await resolveBenchProfile(req.profile);
   const targets = await resolveTargets(req);
   const runId = req.runId ?? newRunId();
   const outputDir = req.outputDir ? path.resolve(req.outputDir) : resultsRoot(req.stateRoot ?? stateRoot());

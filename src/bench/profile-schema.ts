@@ -74,6 +74,10 @@ export const ProfileSchema = z
     timeScale: TimeScaleSchema.optional()
       .describe('Local runs only: durations (and the local target modelled delays) are divided by this.'),
     thinkTime: ThinkTimeSchema.optional(),
+    projectionOnly: z
+      .boolean()
+      .optional()
+      .describe('A profile at a scale no single load generator reaches (e.g. 50,000 req/s for a day): `archcompare project` runs it, `bench` refuses it.'),
     mix: JourneyMixSchema,
     warmup: z
       .strictObject({ duration: DurationSchema, rate: RateNumberSchema })

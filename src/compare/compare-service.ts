@@ -72,8 +72,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
   }
   // Resolved first: a bad profile fails before anything is deployed, and one time scale serves both
   // the deployments' modelled delays and the bench's phase durations.
-  const { resolveProfile } = await import('../bench/profiles.js');
-  const { profile } = await resolveProfile(req.profile);
+  const { resolveBenchProfile } = await import('../bench/bench-service.js');
+  const { profile } = await resolveBenchProfile(req.profile);
   let guard = req.guard;
   if (req.target === 'aws') {
     const [{ requireConsentPossible }, { peakRate }] = await Promise.all([import('../deploy/guardrails.js'), import('../bench/schedule.js')]);

@@ -89,6 +89,14 @@ describe('bench service', () => {
     await expect(bench({ profile, stateRoot: root, url: 'http://127.0.0.1:1', timeScale: 0 })).rejects.toThrow(/--time-scale/);
   });
 
+  it('refuses a projection profile before touching any target, pointing to archcompare project', async () => {
+    // Nothing deployed and a URL nobody serves: the profile is refused first.
+    const err = await bench({ profile: 'black-friday', stateRoot: tempDir('ac-state-'), url: 'http://127.0.0.1:1' }).catch((e: unknown) => e as UserError);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).oneLine).toMatch(/^--profile black-friday: black-friday is a projection profile \(50,000 req\/s at its peak\), beyond what one machine's load generator can send\. Fix: project it with 'archcompare project --profile black-friday'/);
+    await expect(bench({ profile: 'month', stateRoot: tempDir('ac-state-'), url: 'http://127.0.0.1:1' })).rejects.toThrow(/month is a projection profile/);
+  });
+
   it('chooses the time scale: flag, then the local deployment, then the profile (local only)', () => {
     const local = { model: 'serverless' as const, kind: 'local' as const, url: 'http://x' };
     expect(chooseTimeScale(3, local, 10, 5)).toBe(3);
