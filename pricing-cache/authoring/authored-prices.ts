@@ -31,8 +31,8 @@
  * (which transcribes the rate cards itself): Lambda duration x86 (6B / 15B GB-s) and Arm (7.5B / 18.75B, per
  * https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/), HTTP API (300M), REST API
  * (333M / 1B / 20B), data transfer out (10 / 50 / 150 TB of 1,024 GB), S3 Standard (50 / 500 TB), CloudWatch
- * custom metrics (10K / 250K / 1M). CloudWatch Logs Standard ingestion and archival are flat; the tiered
- * price for Lambda's own logs (vended logs, since 2025-05-01) is not in this snapshot yet.
+ * custom metrics (10K / 250K / 1M), and Lambda's own logs delivered to CloudWatch Logs (vended logs, us-east-1:
+ * 10 / 30 / 50 TB, see LAMBDA_LOG_TIERS). Other CloudWatch Logs Standard ingestion and archival are flat.
  *
  * Entries are left out, not guessed, where the regional price was not known: asking the engine
  * for one of them fails with "no price for … run archcompare pricing refresh", never a zero.
@@ -112,9 +112,21 @@ interface RegionalScalars {
   ddbWru: string; ddbRru: string; ddbStorage: string; ddbPitr: string;
   s3Standard: readonly Tier[]; s3Tier1: string; s3Tier2: string;
   cwLogsIngest: string; cwLogsStorage: string;
+  /** Lambda logs delivered to CloudWatch Logs (vended-log tiers); absent where only the first tier's rate is known. */
+  lambdaLogsIngest?: readonly Tier[];
   dataTransferOut: readonly Tier[];
   lambdaEphemeral?: string;
 }
+
+/**
+ * Lambda's logs in CloudWatch Logs (Standard class) are priced as vended logs since 2025-05-01, in tiers per account and
+ * month: us-east-1 first 10 TB $0.50/GB, next 20 TB $0.25, next 20 TB $0.10, over 50 TB $0.05 (1 TB = 1,024 GB, as the
+ * Price List's GB ranges count). Page: https://aws.amazon.com/cloudwatch/pricing/ (Vended Logs); checked against the
+ * worked example in https://www.duckbillgroup.com/?p=9080 (read 2026-11-23): 60 TB a month of Lambda logs cost $30,000
+ * at the old flat $0.50 and $12,500 in these tiers (its TB = 1,000 GB: 5,000 + 5,000 + 2,000 + 500), and "the first
+ * tier is priced the same as the old CloudWatch Logs flat rate". Only Lambda's log groups; other groups stay flat.
+ */
+const LAMBDA_LOG_TIERS_US_EAST_1: readonly Tier[] = [['0', '10240', '0.50'], ['10240', '30720', '0.25'], ['30720', '51200', '0.10'], ['51200', 'Inf', '0.05']];
 
 const REGIONAL: Record<Region, RegionalScalars> = {
   'us-east-1': {
@@ -128,7 +140,7 @@ const REGIONAL: Record<Region, RegionalScalars> = {
     restApi: [['0', '333000000', '0.0000035000'], ['333000000', '1000000000', '0.0000028000'], ['1000000000', '20000000000', '0.0000023800'], ['20000000000', 'Inf', '0.0000015100']],
     ddbWru: '0.000000625', ddbRru: '0.000000125', ddbStorage: '0.25', ddbPitr: '0.20',
     s3Standard: [['0', '51200', '0.023'], ['51200', '512000', '0.022'], ['512000', 'Inf', '0.021']], s3Tier1: '0.000005', s3Tier2: '0.0000004',
-    cwLogsIngest: '0.50', cwLogsStorage: '0.03',
+    cwLogsIngest: '0.50', cwLogsStorage: '0.03', lambdaLogsIngest: LAMBDA_LOG_TIERS_US_EAST_1,
     dataTransferOut: [['0', '10240', '0.09'], ['10240', '51200', '0.085'], ['51200', '153600', '0.07'], ['153600', 'Inf', '0.05']],
     lambdaEphemeral: '0.0000000309',
   },
@@ -234,10 +246,10 @@ export function authoredProducts(region: Region): AuthoredProduct[] {
     out.push(
       rds('PIOPS-Storage', 'Database Storage', 'GB-Mo', r.rdsIo1, 'per GB-month of Provisioned IOPS (io1) storage', { volumeType: 'Provisioned IOPS' }),
       rds('PIOPS', 'Provisioned IOPS', 'IOPS-Mo', r.rdsIo1Iops, 'per IOPS-month of Provisioned IOPS (io1)', { group: 'RDS-PIOPS' }),
-      rds('IO2-PIOPS-Storage', 'Database Storage', 'GB-Mo', r.rdsIo1, 'per GB-month of Provisioned IOPS (io2) storage', { volumeType: 'Provisioned IOPS-IO2' }),
+      rds('PIOPS-Storage-IO2', 'Database Storage', 'GB-Mo', r.rdsIo1, 'per GB-month of Provisioned IOPS (io2) storage', { volumeType: 'Provisioned IOPS-IO2' }),
       rds('IO2-PIOPS', 'Provisioned IOPS', 'IOPS-Mo', r.rdsIo1Iops, 'per IOPS-month of Provisioned IOPS (io2)', { group: 'RDS-PIOPS-IO2' }),
       rds('GP3-PIOPS', 'Provisioned IOPS', 'IOPS-Mo', r.rdsGp3Iops, 'per IOPS-month of gp3 IOPS provisioned above the included baseline', { group: 'RDS Provisioned GP3 IOPS' }),
-      rds('GP3-PThroughput', 'Provisioned Throughput', 'MiBps-Mo', r.rdsGp3Throughput, 'per MiB/s-month of gp3 throughput provisioned above the included baseline', { group: 'RDS Provisioned GP3 Throughput' }),
+      rds('GP3-Throughput', 'Provisioned Throughput', 'MiBps-Mo', r.rdsGp3Throughput, 'per MiB/s-month of gp3 throughput provisioned above the included baseline', { group: 'RDS Provisioned GP3 Throughput' }),
     );
   }
   for (const [volume, [single, multi]] of [['GP3', r.rdsGp3], ['GP2', r.rdsGp2]] as const) {
@@ -282,6 +294,14 @@ export function authoredProducts(region: Region): AuthoredProduct[] {
     { serviceCode: 'AmazonCloudWatch', productFamily: 'Alarm', usageType: 'CW:HighResAlarmMonitorUsage', prefix: 'coded', operation: 'Unknown', unit: 'Alarms', description: '$0.30 per high-resolution alarm metric per month', tiers: flat('0.30'), source: PAGE.cw },
     { serviceCode: 'AmazonCloudWatch', productFamily: 'Metric', usageType: 'CW:MetricMonitorUsage', prefix: 'coded', operation: 'MetricStorage', unit: 'Metrics', description: 'Custom metrics: first 10K, next 240K, next 750K, over 1M per month', tiers: [['0', '10000', '0.30'], ['10000', '250000', '0.10'], ['250000', '1000000', '0.05'], ['1000000', 'Inf', '0.02']], source: PAGE.cw },
     { serviceCode: 'AmazonCloudWatch', productFamily: 'Data Payload', usageType: 'DataProcessing-Bytes', prefix: 'coded', operation: 'PutLogEvents', unit: 'GB', description: `$${r.cwLogsIngest} per GB of custom log data ingested (Standard log class)`, attributes: { group: 'Ingested Logs' }, tiers: flat(r.cwLogsIngest), source: PAGE.cw },
+    // Lambda's logs (vended). Outside us-east-1 only the first tier is known (the Standard ingestion rate, as in us-east-1): authored flat at it, an upper bound above 10 TB a month.
+    {
+      serviceCode: 'AmazonCloudWatch', productFamily: 'Data Payload', usageType: 'VendedLog-Bytes', prefix: 'coded', operation: '', unit: 'GB',
+      description: r.lambdaLogsIngest
+        ? 'Lambda logs delivered to CloudWatch Logs (vended logs, Standard class): first 10 TB, next 20 TB, next 20 TB, over 50 TB per month'
+        : `$${r.cwLogsIngest} per GB of Lambda logs delivered to CloudWatch Logs (vended logs, Standard class): the first tier's rate for every GB, the lower tiers above 10 TB a month not transcribed${LOWER_CONFIDENCE}`,
+      attributes: { group: 'Vended Logs' }, tiers: r.lambdaLogsIngest ?? flat(r.cwLogsIngest), effectiveDate: '2025-05-01', source: PAGE.cw,
+    },
     { serviceCode: 'AmazonCloudWatch', productFamily: 'Storage Snapshot', usageType: 'TimedStorage-ByteHrs', prefix: 'coded', operation: '', unit: 'GB-Mo', description: `$${r.cwLogsStorage} per GB-month of log data archived`, tiers: flat(r.cwLogsStorage), source: PAGE.cw },
     { serviceCode: 'AWSDataTransfer', productFamily: 'Data Transfer', usageType: 'DataTransfer-Out-Bytes', prefix: 'legacy', operation: '', unit: 'GB', description: 'Data transfer out to the internet: first 10 TB, next 40 TB, next 100 TB, over 150 TB per month (100 GB/month are in the always-free tier)', attributes: { transferType: 'AWS Outbound', toLocation: 'External' }, tiers: r.dataTransferOut, source: PAGE.dt },
     { serviceCode: 'awskms', productFamily: 'Encryption Key', usageType: 'KMS-Keys', prefix: 'kms', operation: '', unit: 'Keys', description: '$1.00 per customer managed KMS key per month', tiers: flat('1.00'), source: PAGE.kms },

@@ -17,6 +17,12 @@
  * Where the rule does not hold the sizes are transcribed one by one: the RDS burstable classes (db.t3,
  * db.t4g: PostgreSQL db.t4g.small $0.032, db.t4g.medium $0.065) and EC2 t2 (t2.small $0.023, not 2 x $0.0116).
  *
+ * us-east-1 EC2 rates (every family here, and t2 per size) were checked on 2026-11-23 against Karpenter's
+ * table generated from the Price List (aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go,
+ * "generated at 2026-01-19T13:23:24Z for us-east-1"): all equal; test/cost/golden-published.test.ts pins nine.
+ * The lower-confidence regional rates below could not be confirmed from any public source found (searches of the
+ * docs, pages and code corpora for regional price tables, 2026-11-23) and keep their label.
+ *
  * Confidence: us-east-1 is the best-established region. eu-west-1 and ap-southeast-1 family rates are
  * transcriptions of lower confidence for the 7th-generation families (m7i, m7a, c7i, c7a, r7i, r7a, and
  * db.m7i in every region), and for every RDS non-burstable class outside us-east-1: their description

@@ -15,7 +15,15 @@ const arm = (a: Architecture) => (a === 'arm64' ? '-ARM' : '');
 const EBS_USAGE_SUFFIX: Readonly<Record<string, string>> = { io1: '.piops', io2: '.io2', standard: '' };
 
 export type RdsStorageType = 'gp2' | 'gp3' | 'io1' | 'io2';
-const RDS_STORAGE_USAGE: Readonly<Record<RdsStorageType, string>> = { gp2: 'GP2-Storage', gp3: 'GP3-Storage', io1: 'PIOPS-Storage', io2: 'IO2-PIOPS-Storage' };
+/**
+ * RDS storage usage types as the Price List spells them (Multi-AZ inserts "Multi-AZ-" after "RDS:"). gp3 storage and
+ * IOPS: infracost/infracost internal/resources/aws/db_instance.go (RDS:GP3-Storage, RDS:GP3-PIOPS and their Multi-AZ
+ * forms). io2 (RDS:PIOPS-Storage-IO2, RDS:IO2-PIOPS) and gp3 throughput (RDS:GP3-Throughput, RDS:Multi-AZ-GP3-Throughput):
+ * public code that reads the RDS Price List, found with the search tool's code corpus on 2026-11-23 (a Price List row
+ * mapper matching usage types ending PIOPS-Storage-IO2 / RDS:IO2-PIOPS / RDS:Multi-AZ-IO2-PIOPS, and an io1-to-gp3 savings
+ * script reading the RDS bulk price list by ':GP3-Throughput' / ':Multi-AZ-GP3-Throughput', e.g. "use1-rds:gp3-throughput").
+ */
+const RDS_STORAGE_USAGE: Readonly<Record<RdsStorageType, string>> = { gp2: 'GP2-Storage', gp3: 'GP3-Storage', io1: 'PIOPS-Storage', io2: 'PIOPS-Storage-IO2' };
 
 /** Filters are memoised by their arguments: the price book then resolves each one once, by identity. */
 function memo<A extends unknown[]>(make: (...args: A) => PriceFilter): (...args: A) => PriceFilter {
@@ -70,7 +78,7 @@ const factories = {
     attributes: { usagetype: usageType(`RDS:${multiAz ? 'Multi-AZ-' : ''}${{ io1: 'PIOPS', io2: 'IO2-PIOPS', gp3: 'GP3-PIOPS', gp2: 'GP2-PIOPS' }[storageType]}`) },
     describe: `RDS ${storageType} provisioned IOPS (${multiAz ? 'Multi-AZ' : 'Single-AZ'})`,
   }),
-  rdsGp3Throughput: (multiAz: boolean): PriceFilter => ({ serviceCode: 'AmazonRDS', attributes: { usagetype: usageType(`RDS:${multiAz ? 'Multi-AZ-' : ''}GP3-PThroughput`) }, describe: `RDS gp3 provisioned throughput (${multiAz ? 'Multi-AZ' : 'Single-AZ'})` }),
+  rdsGp3Throughput: (multiAz: boolean): PriceFilter => ({ serviceCode: 'AmazonRDS', attributes: { usagetype: usageType(`RDS:${multiAz ? 'Multi-AZ-' : ''}GP3-Throughput`) }, describe: `RDS gp3 provisioned throughput (${multiAz ? 'Multi-AZ' : 'Single-AZ'})` }),
   rdsBackup: (): PriceFilter => ({ serviceCode: 'AmazonRDS', attributes: { usagetype: usageType('RDS:ChargedBackupUsage') }, describe: 'RDS backup storage beyond the free allocation' }),
   lambdaRequests: (a: Architecture): PriceFilter => ({ serviceCode: 'AWSLambda', productFamily: 'Serverless', attributes: { usagetype: usageType(`Request${arm(a)}`) }, describe: `Lambda requests (${a})` }),
   lambdaDuration: (a: Architecture): PriceFilter => ({ serviceCode: 'AWSLambda', productFamily: 'Serverless', attributes: { usagetype: usageType(`Lambda-GB-Second${arm(a)}`) }, describe: `Lambda duration (${a})` }),
@@ -93,6 +101,8 @@ const factories = {
   },
   cloudwatchAlarm: (highResolution: boolean): PriceFilter => ({ serviceCode: 'AmazonCloudWatch', productFamily: 'Alarm', attributes: { usagetype: usageType(highResolution ? 'CW:HighResAlarmMonitorUsage' : 'CW:AlarmMonitorUsage') }, describe: `CloudWatch ${highResolution ? 'high' : 'standard'}-resolution alarm` }),
   cloudwatchMetrics: (): PriceFilter => ({ serviceCode: 'AmazonCloudWatch', productFamily: 'Metric', attributes: { usagetype: usageType('CW:MetricMonitorUsage') }, describe: 'CloudWatch custom metrics' }),
+  /** Lambda's own logs in CloudWatch Logs: priced as vended logs, in volume tiers, since 2025-05-01 (pricing-cache/authoring/authored-prices.ts). */
+  lambdaLogsIngestion: (): PriceFilter => ({ serviceCode: 'AmazonCloudWatch', productFamily: 'Data Payload', attributes: { usagetype: usageType('VendedLog-Bytes') }, describe: 'CloudWatch Logs ingestion of Lambda logs (vended logs)' }),
   cloudwatchLogsIngestion: (): PriceFilter => ({ serviceCode: 'AmazonCloudWatch', attributes: { usagetype: usageType('DataProcessing-Bytes'), operation: 'PutLogEvents' }, describe: 'CloudWatch Logs ingestion' }),
   cloudwatchLogsStorage: (): PriceFilter => ({ serviceCode: 'AmazonCloudWatch', attributes: { usagetype: usageType('TimedStorage-ByteHrs') }, describe: 'CloudWatch Logs archival storage' }),
   dataTransferOut: (): PriceFilter => ({ serviceCode: 'AWSDataTransfer', attributes: { usagetype: usageType('DataTransfer-Out-Bytes') }, describe: 'data transfer out to the internet' }),

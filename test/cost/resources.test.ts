@@ -145,6 +145,12 @@ describe('CloudWatch, data transfer, KMS and Secrets Manager', () => {
     expect(resourceCost(o, 'aws_cloudwatch_metric_alarm.ratio')).toBe('0.2'); // 2 metrics x 0.10
     expect(resourceCost(o, 'aws_cloudwatch_custom_metrics.app')).toBe('3200'); // 10,000 x 0.30 + 2,000 x 0.10
   });
+  it("Lambda's log groups (by /aws/lambda/ name or logging_config) at the vended-log tiers, others flat (us-east-1)", async () => {
+    const o = await estimateGolden('aws_cloudwatch_lambda_logs');
+    expect(resourceCost(o, 'aws_cloudwatch_log_group.api')).toBe('11264'); // 10,240 x 0.50 + 20,480 x 0.25 + 10,240 x 0.10
+    expect(resourceCost(o, 'aws_cloudwatch_log_group.routed')).toBe('50'); // 100 x 0.50, first tier
+    expect(resourceCost(o, 'aws_cloudwatch_log_group.audit')).toBe('20480'); // 40,960 x 0.50, flat
+  });
   it('data transfer out tiers (ap-southeast-1)', async () => {
     const o = await estimateGolden('aws_data_transfer');
     expect(resourceCost(o, 'aws_data_transfer.internet')).toBe('2058.4'); // 10,240 x 0.12 + 9,760 x 0.085

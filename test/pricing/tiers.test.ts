@@ -18,7 +18,9 @@ import { loadPriceBook } from '../../src/pricing/snapshot-store.js';
  *    next 40 TB $0.085, next 100 TB $0.07, over 150 TB $0.05; 1 TB = 1,024 GB on AWS's pages).
  *  - S3 Standard: https://aws.amazon.com/s3/pricing/ (first 50 TB $0.023/GB-month, next 450 TB $0.022, over 500 TB $0.021).
  *  - CloudWatch: https://aws.amazon.com/cloudwatch/pricing/ (custom metrics first 10,000 $0.30, next 240,000 $0.10,
- *    next 750,000 $0.05, over 1,000,000 $0.02; Logs Standard ingestion $0.50/GB and archival $0.03/GB-month, both flat).
+ *    next 750,000 $0.05, over 1,000,000 $0.02; Logs Standard ingestion $0.50/GB and archival $0.03/GB-month, both flat;
+ *    Lambda's logs as vended logs since 2025-05-01: first 10 TB $0.50/GB, next 20 TB $0.25, next 20 TB $0.10, over 50 TB
+ *    $0.05, as in https://www.duckbillgroup.com/?p=9080: 60 TB of Lambda logs $30,000 flat, $12,500 tiered).
  */
 type Card = ReadonlyArray<readonly [upTo: number | null, usd: string]>;
 
@@ -37,6 +39,7 @@ const CASES: TieredCase[] = [
   { name: 'S3 Standard storage', filter: priceFilters.s3StandardStorage(), card: [[50 * 1024, '0.023'], [500 * 1024, '0.022'], [null, '0.021']] },
   { name: 'CloudWatch custom metrics', filter: priceFilters.cloudwatchMetrics(), card: [[10_000, '0.30'], [250_000, '0.10'], [1_000_000, '0.05'], [null, '0.02']] },
   { name: 'CloudWatch Logs ingestion (Standard)', filter: priceFilters.cloudwatchLogsIngestion(), card: [[null, '0.50']] },
+  { name: 'CloudWatch Logs ingestion of Lambda logs (vended)', filter: priceFilters.lambdaLogsIngestion(), card: [[10 * 1024, '0.50'], [30 * 1024, '0.25'], [50 * 1024, '0.10'], [null, '0.05']] },
   { name: 'CloudWatch Logs archival storage', filter: priceFilters.cloudwatchLogsStorage(), card: [[null, '0.03']] },
 ];
 
@@ -73,6 +76,12 @@ describe('every tiered price, one case each side of every boundary (us-east-1)',
       }
     }
   }
+
+  it("Lambda logs: 60 TB a month is Duckbill's worked example in 1,024-GB terabytes, and a custom log group's 60 TB stays flat", () => {
+    // 10,240 x 0.50 + 20,480 x 0.25 + 20,480 x 0.10 + 10,240 x 0.05 = 5,120 + 5,120 + 2,048 + 512; flat: 61,440 x 0.50
+    expect(priced(priceFilters.lambdaLogsIngestion(), 60 * 1024).toFixed()).toBe('12800');
+    expect(priced(priceFilters.cloudwatchLogsIngestion(), 60 * 1024).toFixed()).toBe('30720');
+  });
 
   it('Arm duration at 7 billion GB-s is all first tier; x86 at 7 billion already has 1 billion in the second', () => {
     // Arm: 7e9 x 0.0000133334 = 93,333.8; x86: 6e9 x 0.0000166667 + 1e9 x 0.000015 = 100,000.2 + 15,000

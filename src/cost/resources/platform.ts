@@ -1,6 +1,6 @@
 import { priceFilters } from '../price-filters.js';
-import { blocks, num, referencedAddress, str } from '../../architecture/terraform-document.js';
-import { defineHandler, usageNumber, type CostComponentSpec, type UsageKeySpec } from './types.js';
+import { block, blocks, num, referencedAddress, str, type TerraformResource } from '../../architecture/terraform-document.js';
+import { defineHandler, usageNumber, type CostComponentSpec, type StackIndex, type UsageKeySpec } from './types.js';
 
 type CognitoTier = 'LITE' | 'ESSENTIALS' | 'PLUS';
 
@@ -126,16 +126,29 @@ export const metricAlarm = defineHandler<{ metrics: number; highResolution: bool
   ],
 });
 
-export const logGroup = defineHandler<Record<string, never>>({
+/** A Lambda function's log group: /aws/lambda/<name>, or the group its logging_config names (by reference or by name). */
+function receivesLambdaLogs(group: TerraformResource, stack: StackIndex): boolean {
+  const name = str(group.values, 'name');
+  if (name?.startsWith('/aws/lambda/')) return true;
+  return stack.ofType('aws_lambda_function').some((fn) => {
+    const configured = block(fn.values, 'logging_config')?.log_group;
+    return referencedAddress(configured) === group.address || (name !== undefined && configured === name);
+  });
+}
+
+/** Lambda's log groups are billed at the vended-log tiers (since 2025-05-01); every other group at the flat Standard ingestion rate. */
+export const logGroup = defineHandler<{ lambda: boolean }>({
   type: 'aws_cloudwatch_log_group',
   usageKeys: {
     monthly_data_ingested_gb: { description: 'Log data ingested per month, GB', scaling: 'per-request' },
     storage_gb: { description: 'Archived (stored) log data, GB (compressed)', scaling: 'per-request' },
     monthly_data_scanned_gb: { description: 'Infracost key: Logs Insights data scanned', scaling: 'per-request', ignored: 'Logs Insights queries are not priced' },
   },
-  read: () => ({}),
-  components: (_g, usage) => [
-    { name: 'Data ingested', unit: 'GB', quantity: usageNumber(usage, 'monthly_data_ingested_gb'), filter: priceFilters.cloudwatchLogsIngestion(), freeTier: 'cloudwatch-logs-gb', usageBased: true },
+  read: (resource, stack) => ({ lambda: receivesLambdaLogs(resource, stack) }),
+  components: (group, usage) => [
+    group.lambda
+      ? { name: 'Data ingested (Lambda logs)', unit: 'GB', quantity: usageNumber(usage, 'monthly_data_ingested_gb'), filter: priceFilters.lambdaLogsIngestion(), freeTier: 'cloudwatch-logs-gb', usageBased: true }
+      : { name: 'Data ingested', unit: 'GB', quantity: usageNumber(usage, 'monthly_data_ingested_gb'), filter: priceFilters.cloudwatchLogsIngestion(), freeTier: 'cloudwatch-logs-gb', usageBased: true },
     { name: 'Archival storage', unit: 'GB', quantity: usageNumber(usage, 'storage_gb'), filter: priceFilters.cloudwatchLogsStorage(), freeTier: 'cloudwatch-logs-gb', usageBased: true },
   ],
 });
