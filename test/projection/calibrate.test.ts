@@ -66,6 +66,17 @@ describe('calibration from saved bench runs', () => {
     if (catalog.family === 'mixture') expect(catalog.parts.map((p) => p.route).sort()).toEqual(['category', 'list', 'search', 'view'].filter((r) => Object.keys(traditional.steps).some((k) => k.endsWith(`.${r}`))));
   });
 
+  it('takes an AWS run’s CPU as the instance type’s own: no machine-to-instance speed ratio', () => {
+    const onAws: BenchResult = { ...traditional, target: { ...traditional.target, kind: 'aws' } };
+    const slower = { ...base, instanceSpeedRatio: { ...base.instanceSpeedRatio, value: 2 } };
+    const local = calibrateFromRuns(slower, [{ result: traditional, file: 'local.json' }]).parameters;
+    const aws = calibrateFromRuns(slower, [{ result: onAws, file: 'aws.json' }]).parameters;
+    expect(local.instanceSpeedRatio.value).toBe(2);
+    expect(aws.instanceSpeedRatio).toMatchObject({ value: 1, origin: { kind: 'measured' } });
+    // The busy time itself is the same figure; only the conversion differs.
+    expect(meanMs(aws.cpuServiceTime.value.catalog)).toBeCloseTo(meanMs(local.cpuServiceTime.value.catalog), 9);
+  });
+
   it('keeps each request kind’s cost relative to the others: a login costs more than reading the profile', () => {
     // The quiet-machine run: a login hashes a password (~115 ms), GET /users/me reads one row (~4 ms).
     const quiet = (m: string) => BenchResultSchema.parse(JSON.parse(readFileSync(path.resolve('test/projection/fixtures/quiet-spike', `${m}.json`), 'utf8')));
