@@ -50,3 +50,30 @@ export function dbMaxConnections(dbClass: string, divisor: number, localCap: num
   const fromMemory = Math.floor((gib * 1024 ** 3) / divisor);
   return Math.max(10, Math.min(fromMemory, 5000, localCap));
 }
+
+/**
+ * CPU credits of a burstable (T) type: the baseline share of each vCPU it earns credits for, and the launch
+ * credits per vCPU a standard-mode instance starts with. A credit is one vCPU-minute at 100%; an instance
+ * earns baseline × vCPUs × 60 credits an hour and accrues at most 24 hours of them. In standard mode, once
+ * the balance is spent, CPU is lowered to the baseline. "T4g, T3a and T3 instances do not receive launch
+ * credits"; T2 Standard gets 30 per vCPU.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-standard-mode-concepts.html
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html (credit table:
+ * baseline utilization per vCPU; t3/t4g micro 10%, small and medium 20%)
+ */
+const T_BASELINE_PER_VCPU: Record<string, number> = { nano: 0.05, micro: 0.1, small: 0.2, medium: 0.2, large: 0.3, xlarge: 0.4, '2xlarge': 0.4 };
+// T2's larger sizes earn less per vCPU (its 4 and 8 vCPUs share 0.9 and 1.35 vCPUs of baseline).
+const T2_BASELINE_PER_VCPU: Record<string, number> = { nano: 0.05, micro: 0.1, small: 0.2, medium: 0.2, large: 0.3, xlarge: 0.225, '2xlarge': 0.169 };
+
+export interface BurstableCredits {
+  baselinePerVcpu: number;
+  launchCreditsPerVcpu: number;
+}
+
+/** The CPU credit figures of a burstable type, or undefined for a type without credits (m, c, r…). */
+export function burstableCredits(instanceType: string): BurstableCredits | undefined {
+  const [family = '', size = ''] = instanceType.split('.');
+  if (family === 't2') return size in T2_BASELINE_PER_VCPU ? { baselinePerVcpu: T2_BASELINE_PER_VCPU[size]!, launchCreditsPerVcpu: 30 } : undefined;
+  if (['t3', 't3a', 't4g'].includes(family)) return size in T_BASELINE_PER_VCPU ? { baselinePerVcpu: T_BASELINE_PER_VCPU[size]!, launchCreditsPerVcpu: 0 } : undefined;
+  return undefined;
+}

@@ -52,7 +52,7 @@ export const METRICS = {
     UnHealthyHostCount: 'gauge',
   },
   'AWS/AutoScaling': { GroupDesiredCapacity: 'gauge', GroupInServiceInstances: 'gauge', GroupPendingInstances: 'gauge', GroupTotalInstances: 'gauge' },
-  'AWS/EC2': { CPUUtilization: 'gauge' },
+  'AWS/EC2': { CPUUtilization: 'gauge', CPUCreditBalance: 'gauge' },
   'AWS/RDS': { CPUUtilization: 'gauge', DatabaseConnections: 'gauge' },
   'AWS/Lambda': { Invocations: 'count', Errors: 'count', Throttles: 'count', Duration: 'timing', ConcurrentExecutions: 'gauge', ProvisionedConcurrentExecutions: 'gauge' },
   LambdaInsights: { init_duration: 'timing' },

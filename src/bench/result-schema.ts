@@ -195,7 +195,7 @@ export const ProjectionMarkerSchema = z
     /** What calibrated the model: the runs read, or that none was and modelled defaults were used. */
     calibration: z.string(),
     /** Every parameter with its origin (measured, calibrated, config, modelled, override) and source. */
-    parameters: z.array(z.object({ name: z.string(), value: z.string(), unit: z.string(), origin: z.enum(['measured', 'calibrated', 'config', 'modelled', 'override']), source: z.string() })),
+    parameters: z.array(z.object({ name: z.string(), value: z.string(), unit: z.string(), origin: z.enum(['measured', 'calibrated', 'config', 'published', 'modelled', 'override']), source: z.string() })),
     /** The limits the model reaches at the projected load; `binding` marks the first. */
     bottlenecks: z.array(
       z.object({
@@ -207,7 +207,7 @@ export const ProjectionMarkerSchema = z
         parameter: z.string(),
         binding: z.boolean(),
         /** Parameter values that remove the limit at this peak (what `project --raise-limits` applies). */
-        raise: z.record(z.string(), z.number()).optional(),
+        raise: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
       }),
     ),
     peak: z.object({ rps: z.number().nonnegative(), capacity: z.number().nonnegative(), capacityUnit: z.string() }),

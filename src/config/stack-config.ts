@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { burstableCredits } from '../architecture/instance-sizes.js';
 import { STACK } from '../architecture/modelled-parameters.js';
 
 /**
@@ -258,6 +259,19 @@ export type ServerlessConfig = StackConfig['serverless'];
 export function plainHttpWarning(target: string, url: string | undefined): string | undefined {
   if (target !== 'aws' || !url?.startsWith('http://')) return undefined;
   return `${url} is HTTP-only (no traditional.certificateArn): fit for benchmarking, not for real users' passwords and tokens`;
+}
+
+/**
+ * The one-line warning for burstable instances in standard credit mode whose scaling target is above
+ * their baseline: T3/T3a/T4g start without launch credits, so under load each is soon held at its
+ * baseline share of each vCPU; CloudWatch then reports CPUUtilization at or below it, the target-tracking
+ * policy never sees its target, and the group scales in while requests queue.
+ */
+export function creditThrottleWarning(t: Pick<TraditionalConfig, 'instanceType' | 'cpuCredits' | 'targetCpuPercent'>): string | undefined {
+  const credits = burstableCredits(t.instanceType);
+  if (!credits || t.cpuCredits !== 'standard' || credits.baselinePerVcpu * 100 >= t.targetCpuPercent) return undefined;
+  const baseline = Math.round(credits.baselinePerVcpu * 1000) / 10;
+  return `traditional.instanceType ${t.instanceType} in standard credit mode is held at ${baseline}% of each vCPU once its CPU credits are spent (${credits.launchCreditsPerVcpu ? `${credits.launchCreditsPerVcpu} launch credits per vCPU` : 'it starts with none'}), below traditional.targetCpuPercent ${t.targetCpuPercent}: under sustained load the group cannot reach its target and scales in. For load: traditional.cpuCredits unlimited (surplus vCPU-hours billed), or a non-burstable type (m7i, c7g, …)`;
 }
 
 /** Graviton instance families end their generation with "g" (t4g, m7g, c7gn …). */

@@ -17,7 +17,7 @@ export interface Bottleneck {
   parameter: string;
   binding: boolean;
   /** Parameter values (calibration-file names) that remove the limit at this peak: what --raise-limits applies. */
-  raise?: Record<string, number>;
+  raise?: Record<string, number | string>;
 }
 
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');

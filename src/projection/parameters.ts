@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { COST, costId, LOCAL_PARAMETERS, modelledParameter, PROJECTION_PARAMETERS, type ModelledParameterId } from '../architecture/modelled-parameters.js';
-import { dbClassMemoryGiB, dbClassVcpus, dbMaxConnections, instanceVcpus } from '../architecture/instance-sizes.js';
+import { burstableCredits, dbClassMemoryGiB, dbClassVcpus, dbMaxConnections, instanceVcpus } from '../architecture/instance-sizes.js';
+
+const CREDITS_PAGE = 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html';
+const LAUNCH_CREDITS_PAGE = 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-standard-mode-concepts.html';
 import { DOMAINS, HTTP_FUNCTIONS, TABLES, type Domain, type TableName } from '../architecture/system.js';
 import { parseServerEnv } from '../app/config/env.js';
 import type { ResolvedStackConfig } from '../config/stack-config.js';
@@ -11,6 +14,7 @@ import { describeServiceTime, type ServiceTime } from './service-time.js';
  * - measured: read from a bench run (which file, which figure);
  * - calibrated: derived from measurements (from what, how);
  * - config: the stack config both stacks are synthesized from (which field);
+ * - published: a figure AWS publishes for the configured type or class (which page);
  * - modelled: a registry parameter (src/architecture/modelled-parameters.json) with its public source;
  * - override: a --calibration file.
  * Pure: the caller reads files and passes their content.
@@ -19,6 +23,7 @@ export type Origin =
   | { kind: 'measured'; source: string }
   | { kind: 'calibrated'; source: string }
   | { kind: 'config'; source: string }
+  | { kind: 'published'; source: string }
   | { kind: 'modelled'; source: string; id: ModelledParameterId }
   | { kind: 'override'; source: string };
 
@@ -53,6 +58,12 @@ export interface ProjectionParameters {
   requestSlotsPerVcpu: Param<number>;
   cpuServiceTime: Param<ByDomain<ServiceTime>>;
   instanceSpeedRatio: Param<number>;
+  /** The instances' CPU credit mode (T types): standard lowers CPU to the baseline once credits are spent. */
+  cpuCredits: Param<'standard' | 'unlimited'>;
+  /** Baseline share of each vCPU a burstable type earns credits for; null: not a burstable type. */
+  cpuBaselinePerVcpu: Param<number | null>;
+  /** Credits per vCPU a new standard-mode instance starts with (T2: 30; T3, T3a, T4g: none). */
+  launchCreditsPerVcpu: Param<number>;
   dbInstanceClass: Param<string>;
   dbVcpus: Param<number>;
   dbMaxConnections: Param<number>;
@@ -137,6 +148,7 @@ export function modelledParameters(stack: ResolvedStackConfig, requestTimeoutSec
   const t = stack.traditional;
   const s = stack.serverless;
   const vcpus = instanceVcpus(t.instanceType);
+  const credits = burstableCredits(t.instanceType);
   const dbVcpus = dbClassVcpus(t.dbInstanceClass);
   if (vcpus === undefined) throw new Error(`unknown vCPU count of instance type ${t.instanceType}`);
   if (dbVcpus === undefined || dbClassMemoryGiB(t.dbInstanceClass) === undefined) throw new Error(`unknown size of DB class ${t.dbInstanceClass}`);
@@ -151,7 +163,7 @@ export function modelledParameters(stack: ResolvedStackConfig, requestTimeoutSec
     requestMix: modelled(costId('requestMix'), mixDomains),
     requestTimeoutSeconds,
     instanceType: config(t.instanceType, 'EC2 type', 'traditional.instanceType'),
-    instanceVcpus: { value: vcpus, unit: 'vCPUs', origin: { kind: 'modelled', id: 'local.requestSlotsPerVcpu', source: `https://aws.amazon.com/ec2/instance-types/ (${t.instanceType})` } },
+    instanceVcpus: { value: vcpus, unit: 'vCPUs', origin: { kind: 'published', source: `https://aws.amazon.com/ec2/instance-types/ (${t.instanceType})` } },
     minInstances: config(t.minInstances, 'instances', 'traditional.minInstances'),
     maxInstances: config(t.maxInstances, 'instances', 'traditional.maxInstances'),
     desiredInstances: config(t.desiredInstances, 'instances', 'traditional.desiredInstances'),
@@ -166,8 +178,11 @@ export function modelledParameters(stack: ResolvedStackConfig, requestTimeoutSec
     requestSlotsPerVcpu: fromLocal('requestSlotsPerVcpu'),
     cpuServiceTime: modelled('projection.cpuMsPerRequest', lognormals(PROJECTION.cpuMsPerRequest, cv)),
     instanceSpeedRatio: fromProjection('instanceSpeedRatio'),
+    cpuCredits: config(t.cpuCredits, 'credit mode', 'traditional.cpuCredits'),
+    cpuBaselinePerVcpu: { value: credits?.baselinePerVcpu ?? null, unit: 'share of a vCPU', origin: { kind: 'published', source: `${CREDITS_PAGE} (${t.instanceType}${credits ? '' : ': not a burstable type'})` } },
+    launchCreditsPerVcpu: { value: credits?.launchCreditsPerVcpu ?? 0, unit: 'credits per vCPU', origin: { kind: 'published', source: `${LAUNCH_CREDITS_PAGE} (${t.instanceType})` } },
     dbInstanceClass: config(t.dbInstanceClass, 'RDS class', 'traditional.dbInstanceClass'),
-    dbVcpus: { value: dbVcpus, unit: 'vCPUs', origin: { kind: 'modelled', id: 'local.rdsMaxConnectionsMemoryDivisor', source: `https://aws.amazon.com/rds/instance-types/ (${t.dbInstanceClass})` } },
+    dbVcpus: { value: dbVcpus, unit: 'vCPUs', origin: { kind: 'published', source: `https://aws.amazon.com/rds/instance-types/ (${t.dbInstanceClass})` } },
     dbMaxConnections: {
       value: dbMaxConnections(t.dbInstanceClass, divisor.value, Number.POSITIVE_INFINITY),
       unit: 'connections',
@@ -231,6 +246,9 @@ export const CalibrationFileSchema = z
     requestSlotsPerVcpu: positive.optional(),
     cpuServiceTime: PerDomainServiceTime.optional(),
     instanceSpeedRatio: positive.optional(),
+    cpuCredits: z.enum(['standard', 'unlimited']).optional(),
+    cpuBaselinePerVcpu: z.number().positive().max(1).nullable().optional(),
+    launchCreditsPerVcpu: z.number().nonnegative().optional(),
     dbVcpus: z.number().int().positive().optional(),
     dbMaxConnections: z.number().int().positive().optional(),
     dbPoolPerInstance: z.number().int().positive().optional(),
@@ -309,6 +327,8 @@ export function describeOrigin(o: Origin): string {
       return `calibrated: ${o.source}`;
     case 'config':
       return `config: ${o.source}`;
+    case 'published':
+      return `published: ${o.source}`;
     case 'modelled':
       return `modelled (${o.id}): ${o.source}`;
     case 'override':

@@ -133,16 +133,22 @@ export async function project(options: ProjectOptions): Promise<ProjectOutcome> 
   if (options.raiseLimits) {
     // The limits each model reaches at the peak, each raised to the value its bottleneck names; a
     // parameter several limits raise (one new-table throughput for every table) takes the largest.
-    const raised = new Map<string, { value: number; why: string }>();
+    const raised = new Map<string, { value: number | string; why: string }>();
     for (const run of simulateModels(models, parameters, schedule, simulation))
       for (const b of run.outcome.bottlenecks)
-        for (const [name, value] of Object.entries(b.raise ?? {}))
-          if (value > (raised.get(name)?.value ?? -Infinity)) raised.set(name, { value, why: `${run.model}'s ${b.resource}` });
+        for (const [name, value] of Object.entries(b.raise ?? {})) {
+          const before = raised.get(name)?.value;
+          if (before === undefined || (typeof value === 'number' && typeof before === 'number' && value > before)) raised.set(name, { value, why: `${run.model}'s ${b.resource}` });
+        }
     for (const [name, { value, why }] of raised) parameters = applyCalibration(parameters, CalibrationFileSchema.parse({ [name]: value }), `--raise-limits, to remove ${why}`);
     // Instances and request units are usage the cost engine prices; the DB class is the stack's.
     if (raised.has('dbVcpus') || raised.has('dbMaxConnections'))
       warnings.push(
         `--raise-limits sized the database at ${parameters.dbVcpus.value} vCPUs and ${parameters.dbMaxConnections.value} connections, but the cost engine prices the stack config's ${config.traditional.dbInstanceClass}: pass --config with traditional.dbInstanceClass of that size (or read replicas) to price it`,
+      );
+    if (raised.has('cpuCredits'))
+      warnings.push(
+        `--raise-limits switched ${config.traditional.instanceType} to unlimited CPU credits: its surplus credits are billed per vCPU-hour, which the projected cost does not include; pass --config with traditional.cpuCredits: unlimited and price the surplus with 'archcompare estimate' (monthly_cpu_credit_hrs), or use a non-burstable type`,
       );
     progress('projecting again with the limits raised');
   }

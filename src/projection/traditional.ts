@@ -35,6 +35,8 @@ export interface ModelProjection {
 interface Cohort {
   count: number;
   launchS: number;
+  /** CPU credits per instance (vCPU-minutes), for a burstable type. */
+  credits: number;
 }
 
 export function mixture(mix: Record<string, number>, times: Record<string, ServiceTime>, factor = 1): ServiceTime {
@@ -61,7 +63,13 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
   const period = p.metricPeriodSeconds.value;
   const target = p.targetCpuPercent.value;
   const clamp = (n: number) => Math.min(p.maxInstances.value, Math.max(p.minInstances.value, n));
-  const cohorts: Cohort[] = [{ count: clamp(p.desiredInstances.value), launchS: -Infinity }];
+  // CPU credits (burstable types in standard mode): spent above the baseline, earned at it, at most 24 h of them.
+  const vcpus = p.instanceVcpus.value;
+  const baseline = p.cpuCredits.value === 'standard' ? p.cpuBaselinePerVcpu.value : null;
+  const earnPerSecond = baseline === null ? 0 : (baseline * vcpus) / 60;
+  const creditCap = earnPerSecond * 24 * 3600;
+  const launchCredits = p.launchCreditsPerVcpu.value * vcpus;
+  const cohorts: Cohort[] = [{ count: clamp(p.desiredInstances.value), launchS: -Infinity, credits: launchCredits }];
   const cpuHistory: number[] = [];
   let desired = cohorts[0]!.count;
   let lastScaleInS = -Infinity;
@@ -85,6 +93,7 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
     target5xx: recorder.metricSeries('AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', {}, 'Count'),
     connections: recorder.metricSeries('AWS/RDS', 'DatabaseConnections', {}, 'Count'),
   };
+  const creditsSeries = recorder.metricSeries('AWS/EC2', 'CPUCreditBalance', group, 'Count');
 
   for (const step of schedule.steps) {
     if (step.phase !== phaseIndex) {
@@ -96,11 +105,16 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
     }
     const t = step.startS;
     const dtMs = step.dtS * 1000;
-    const inService = cohorts.reduce((n, c) => n + (c.launchS + launch <= t ? c.count : 0), 0);
+    const serving = cohorts.filter((c) => c.launchS + launch <= t);
+    const inService = serving.reduce((n, c) => n + c.count, 0);
     const total = cohorts.reduce((n, c) => n + c.count, 0);
     const warming = cohorts.some((c) => c.launchS + launch + warmup > t);
     const arrivals = step.rps * step.dtS;
-    const servers = inService * slots;
+    // What an instance can use this step: its baseline plus its balance spread over the step, at most every
+    // vCPU (out of credits, it runs at the baseline; the ALB still sends it its share).
+    const share = (c: Cohort) => (baseline === null ? 1 : Math.min(1, baseline + (c.credits * 60) / (step.dtS * vcpus)));
+    const servers = serving.reduce((n, c) => n + c.count * slots * share(c), 0);
+    const nominalServers = inService * slots;
     const inst = instanceCentre.step(dtMs, inService > 0 ? arrivals : 0, servers);
     // Each instance's pool opens connections as its queries overlap (Little's law), up to its size.
     const perInstanceRps = inService > 0 ? inst.admitted / step.dtS / inService : 0;
@@ -129,7 +143,13 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
     }
     if (ok > 0) lastDbResponseMs = dbResponse;
     recorder.concurrency(step, (ok / step.dtS) * (dbResponse / 1000));
-    const utilisation = servers > 0 ? Math.min(1, inst.busyServers / servers) : 0;
+    // CloudWatch's CPUUtilization is of the whole vCPUs: an instance held at its baseline reports the baseline.
+    const utilisation = nominalServers > 0 ? Math.min(1, inst.busyServers / nominalServers) : 0;
+    if (baseline !== null && inService > 0) {
+      const busyVcpusPerInstance = (utilisation * vcpus);
+      for (const c of serving) c.credits = Math.min(creditCap + launchCredits, Math.max(0, c.credits + (earnPerSecond - busyVcpusPerInstance / 60) * step.dtS));
+      creditsSeries(t, serving.reduce((n, c) => n + c.credits * c.count, 0) / inService);
+    }
     const connections = Math.min(wanted, p.dbMaxConnections.value);
     series.desired(t, desired);
     series.inService(t, inService);
@@ -158,7 +178,7 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
       if (all(outN, (v) => v > target)) {
         const next = clamp(Math.ceil((total * metric) / target));
         if (next > total) {
-          cohorts.push({ count: next - total, launchS: end });
+          cohorts.push({ count: next - total, launchS: end, credits: launchCredits });
           desired = next;
         }
       } else if (!warming && end - lastScaleInS >= p.scaleInCooldownSeconds.value && all(inN, (v) => v < target * p.scaleInThresholdRatio.value)) {
@@ -219,6 +239,26 @@ function traditionalLimits(p: ProjectionParameters, peakRps: number, recorder: P
       raise: { dbVcpus: neededDbVcpus },
     },
   ];
+  const baseline = p.cpuCredits.value === 'standard' ? p.cpuBaselinePerVcpu.value : null;
+  if (baseline !== null) {
+    // Held at the baseline, CPUUtilization cannot pass it: with a target above it, the group stops scaling out.
+    // and once every instance is held there, CPU below the scale-in mark shrinks the group to its minimum.
+    const stuck = baseline * 100 < p.targetCpuPercent.value;
+    const heldInstances = stuck ? p.minInstances.value : p.maxInstances.value;
+    const atBaseline = heldInstances * perInstanceRps * baseline;
+    limits.push({
+      resource: `${p.instanceType.value} CPU credits (standard mode)`,
+      limit: `${fmtPct(baseline)} of each vCPU once credits are spent (${p.launchCreditsPerVcpu.value} launch credits per vCPU; ${fmtInt(baseline * p.instanceVcpus.value * 60)} earned an hour)`,
+      saturatesAtRps: atBaseline,
+      effect: stuck
+        ? `above the baseline an instance spends credits, then runs at ${fmtPct(baseline)} CPU; CloudWatch then reports ≤ ${fmtPct(baseline)}, below the ${p.targetCpuPercent.value}% target, so the group stops scaling out and scales in to its minimum: ${fmtPct(beyond(atBaseline, peakRps))} of peak requests beyond ${heldInstances} instances at the baseline`
+        : `above the baseline an instance spends credits, then runs at ${fmtPct(baseline)} CPU: ${fmtPct(beyond(atBaseline, peakRps))} of peak requests beyond ${p.maxInstances.value} instances at the baseline`,
+      fix: `cpuCredits unlimited (surplus vCPU-hours billed), or a non-burstable type (m7i, c7g, …)${stuck ? `, or targetCpuPercent ≤ ${Math.floor(baseline * 100)}` : ''}`,
+      parameter: 'cpuCredits',
+      binding: false,
+      raise: { cpuCredits: 'unlimited' },
+    });
+  }
   if (connectionsAtNeeded > p.dbMaxConnections.value) {
     const instancesAtLimit = Math.floor(p.dbMaxConnections.value / p.dbPoolPerInstance.value);
     limits.push({

@@ -89,6 +89,18 @@ export function atTimeScale(p: ProjectionParameters, timeScale: number): Project
   return out as unknown as ProjectionParameters;
 }
 
+/**
+ * The parameters as a local run ran: its time scale, this machine's own speed (no conversion to an
+ * instance type's), and no CPU credits (the local target has none).
+ */
+export function asRun(p: ProjectionParameters, timeScale: number): ProjectionParameters {
+  return {
+    ...atTimeScale(p, timeScale),
+    instanceSpeedRatio: { ...p.instanceSpeedRatio, value: 1 },
+    cpuBaselinePerVcpu: { ...p.cpuBaselinePerVcpu, value: null },
+  };
+}
+
 /** A metric's datapoints; for Lambda concurrency the account-level series (no dimension) when there is one, else the per-function ones. */
 function accountLevel(datapoints: BenchResult['scalingTimeline']['datapoints'], metric: string) {
   const all = datapoints.filter((d) => d.metric === metric);
@@ -157,8 +169,7 @@ export function validateAgainstRuns(parameters: ProjectionParameters, runs: Benc
     const model = result.model;
     if (model === 'external') continue;
     const shortest = Math.min(...result.phases.map((p) => p.durationS).filter((d) => d > 0));
-    // The run's own machine: no conversion to an instance type's speed.
-    const p = { ...atTimeScale(parameters, result.timeScale), instanceSpeedRatio: { ...parameters.instanceSpeedRatio, value: 1 } };
+    const p = asRun(parameters, result.timeScale);
     const periodMs = p.metricPeriodSeconds.value * 1000;
     const originMs = periodOrigin(result, periodMs);
     const schedule = scheduleOfRun(result, Math.max(0.25, Math.min(1, shortest / 4)), originMs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProfileSchema, type Profile } from '../../src/bench/profile-schema.js';
 import { resolveProfile } from '../../src/bench/profiles.js';
-import { StackConfigSchema } from '../../src/config/stack-config.js';
+import { creditThrottleWarning, StackConfigSchema } from '../../src/config/stack-config.js';
 import { loadSchedule } from '../../src/projection/load-schedule.js';
 import { applyCalibration, modelledParameters, type ProjectionParameters } from '../../src/projection/parameters.js';
 import { simulateModels, type ModelRun } from '../../src/projection/simulate.js';
@@ -17,8 +17,8 @@ function run(p: ProjectionParameters, prof: Profile, models: Array<'traditional'
 const gauge = (r: ModelRun, metric: string) => r.recorder.timeline().filter((d) => d.metric === metric);
 
 describe('traditional: target tracking as AWS runs it', () => {
-  // A group that fits the load: big enough DB, a step from 200 to 1,500 req/s and back.
-  const p = applyCalibration(defaults, { maxInstances: 40, dbVcpus: 64, dbMaxConnections: 5000 }, 'test');
+  // A group that fits the load: big enough DB, unlimited CPU credits, a step from 200 to 1,500 req/s and back.
+  const p = applyCalibration(defaults, { maxInstances: 40, dbVcpus: 64, dbMaxConnections: 5000, cpuCredits: 'unlimited' }, 'test');
   const prof = profile([
     { name: 'low', duration: '30m', rate: 200 },
     { name: 'high', duration: '1h', rate: 1500 },
@@ -55,6 +55,55 @@ describe('traditional: target tracking as AWS runs it', () => {
   it('is deterministic for a seed', () => {
     const [again] = run(p, prof, ['traditional'], 10);
     expect(again!.recorder.phases.map((ph) => ph.latency.percentileMs(95))).toEqual(trad!.recorder.phases.map((ph) => ph.latency.percentileMs(95)));
+  });
+});
+
+describe('traditional: CPU credits of burstable types in standard mode', () => {
+  const fits = { maxInstances: 40, dbVcpus: 64, dbMaxConnections: 5000 };
+  const prof = profile([
+    { name: 'low', duration: '30m', rate: 20 },
+    { name: 'high', duration: '1h', rate: 1500 },
+  ]);
+  const cpuOf = (r: ModelRun, fromMin: number, toMin: number) => {
+    const cpu = gauge(r, 'CPUUtilization').filter((d) => Date.parse(d.timestamp) >= fromMin * 60_000 && Date.parse(d.timestamp) < toMin * 60_000);
+    return cpu.reduce((s, d) => s + d.value, 0) / cpu.length;
+  };
+
+  it('reads the baseline and launch credits AWS publishes for the type', () => {
+    // EC2 credit table: t3.small 20% per vCPU; T3 gets no launch credits, T2 30 per vCPU.
+    expect(defaults.instanceType.value).toBe('t3.small');
+    expect(defaults.cpuBaselinePerVcpu.value).toBe(0.2);
+    expect(defaults.launchCreditsPerVcpu.value).toBe(0);
+    expect(modelledParameters({ ...config, traditional: { ...config.traditional, instanceType: 'm7i.large' } }, timeout).cpuBaselinePerVcpu.value).toBeNull();
+  });
+
+  it('deploy warns about exactly the configurations the projection shows held at the baseline', () => {
+    expect(creditThrottleWarning(config.traditional)).toMatch(/^traditional\.instanceType t3\.small in standard credit mode is held at 20% of each vCPU once its CPU credits are spent \(it starts with none\), below traditional\.targetCpuPercent 50/);
+    expect(creditThrottleWarning({ ...config.traditional, cpuCredits: 'unlimited' })).toBeUndefined();
+    expect(creditThrottleWarning({ ...config.traditional, instanceType: 'm7i.large' })).toBeUndefined();
+    expect(creditThrottleWarning({ ...config.traditional, targetCpuPercent: 20 })).toBeUndefined();
+    expect(creditThrottleWarning({ ...config.traditional, instanceType: 't2.micro' })).toMatch(/30 launch credits per vCPU/);
+  });
+
+  it('a t3.small in standard mode spends what it earned at low load, then is held at 20%: below the target, the group scales in', () => {
+    const [standard] = run(applyCalibration(defaults, fits, 'test'), prof, ['traditional'], 10);
+    const [unlimited] = run(applyCalibration(defaults, { ...fits, cpuCredits: 'unlimited' }, 'test'), prof, ['traditional'], 10);
+    const inService = (r: ModelRun) => gauge(r, 'GroupInServiceInstances').map((d) => d.value);
+    // Unlimited: target tracking holds CPU near 50% with more instances.
+    expect(cpuOf(unlimited!, 60, 90)).toBeGreaterThan(25);
+    expect(inService(unlimited!).at(-1)).toBeGreaterThan(4);
+    // Standard: the credits earned in the quiet half hour (24 an hour, less what 20 req/s used) fund a first
+    // scale-out; once spent, every instance is held at its baseline, CloudWatch reports 20% (< 90% of the
+    // 50% target) and the group scales back in to its minimum while requests fail.
+    const balance = gauge(standard!, 'CPUCreditBalance');
+    expect(balance.find((d) => Date.parse(d.timestamp) === 29 * 60_000)!.value).toBeGreaterThan(5);
+    expect(balance.at(-1)!.value).toBe(0);
+    expect(cpuOf(standard!, 60, 90)).toBeLessThanOrEqual(20 + 1e-6);
+    expect(Math.max(...inService(standard!))).toBeGreaterThan(2);
+    expect(inService(standard!).at(-1)).toBe(2);
+    const high = standard!.recorder.phases[1]!;
+    expect((high.serverErrors + high.timeouts) / high.arrivals).toBeGreaterThan(0.3);
+    expect(standard!.outcome.bottlenecks.find((b) => b.binding)!.parameter).toBe('cpuCredits');
   });
 });
 

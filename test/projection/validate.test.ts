@@ -8,7 +8,7 @@ import { calibrateFromRuns } from '../../src/projection/calibrate.js';
 import { modelledParameters } from '../../src/projection/parameters.js';
 import { projectedResult } from '../../src/projection/projected-result.js';
 import { simulateModels } from '../../src/projection/simulate.js';
-import { atTimeScale, quantileRankInterval, renderValidation, scheduleOfRun, validateAgainstRuns } from '../../src/projection/validate.js';
+import { asRun, atTimeScale, quantileRankInterval, renderValidation, scheduleOfRun, validateAgainstRuns } from '../../src/projection/validate.js';
 
 const fixtures = path.resolve('test/report/fixtures');
 const read = (model: string): BenchResult => BenchResultSchema.parse(JSON.parse(readFileSync(path.join(fixtures, `${model}.json`), 'utf8')));
@@ -19,7 +19,7 @@ const { parameters } = calibrateFromRuns(base, runs);
 /** What the projection itself predicts for a run, dressed as a measured local run of it. */
 function predictedRun(of: BenchResult): BenchResult {
   const model = of.model as 'traditional' | 'serverless';
-  const p = atTimeScale(parameters, of.timeScale);
+  const p = asRun(parameters, of.timeScale);
   const shortest = Math.min(...of.phases.map((ph) => ph.durationS));
   const [run] = simulateModels([model], p, scheduleOfRun(of, Math.max(0.25, Math.min(1, shortest / 4))), { seed: 1, startedAtMs: 0, namePrefix: 'validate', periodSeconds: p.metricPeriodSeconds.value });
   const result = projectedResult({ runId: 'r', model, profile: of.profile.definition, profileFile: 'x', region: 'us-east-1', recorder: run!.recorder, startedAtMs: 0, node: 'v20', warnings: [], marker: undefined as never });
