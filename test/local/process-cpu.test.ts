@@ -39,7 +39,7 @@ describe('process CPU from /proc', () => {
     let out = '';
     parent.stdout!.on('data', (d) => (out += d));
     await waitFor(() => out.includes('reaped'), 10_000, 'the busy child never exited');
-    const ticks = treeCpuTicks(await readProcessTable(), parent.pid!);
+    const ticks = treeCpuTicks(readProcessTable(), parent.pid!);
     // ≥ 0.3 s of the child's 0.4 s busy loop, in USER_HZ (100) ticks; the idle parent adds little.
     expect(ticks).toBeGreaterThanOrEqual(30);
   });
