@@ -53,7 +53,11 @@ export const METRICS = {
   },
   'AWS/AutoScaling': { GroupDesiredCapacity: 'gauge', GroupInServiceInstances: 'gauge', GroupPendingInstances: 'gauge', GroupTotalInstances: 'gauge' },
   'AWS/EC2': { CPUUtilization: 'gauge', CPUCreditBalance: 'gauge' },
-  'AWS/RDS': { CPUUtilization: 'gauge', DatabaseConnections: 'gauge' },
+  /**
+   * CPUUtilization is the share of the DB instance's vCPUs busy (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html),
+   * a level whose period mean is the figure; locally the PostgreSQL process tree's CPU time, sampled each second.
+   */
+  'AWS/RDS': { CPUUtilization: 'average', DatabaseConnections: 'gauge' },
   'AWS/Lambda': { Invocations: 'count', Errors: 'count', Throttles: 'count', Duration: 'timing', ConcurrentExecutions: 'gauge', ProvisionedConcurrentExecutions: 'gauge' },
   LambdaInsights: { init_duration: 'timing' },
   /**
@@ -63,7 +67,12 @@ export const METRICS = {
   [LAMBDA_REPORT_NAMESPACE]: { Invocations: 'count', ColdStarts: 'count', InitDuration: 'timing', BilledDuration: 'timing', MaxMemoryUsed: 'gauge' },
   'AWS/DynamoDB': { ConsumedReadCapacityUnits: 'count', ConsumedWriteCapacityUnits: 'count', ReadThrottleEvents: 'count', WriteThrottleEvents: 'count' },
   'AWS/SQS': { NumberOfMessagesSent: 'count', NumberOfMessagesReceived: 'count', NumberOfMessagesDeleted: 'count', ApproximateAgeOfOldestMessage: 'gauge' },
-  /** What only the local target measures: its own waits and delays, the load balancer's added latency, the shared machine's CPU. */
+  /**
+   * What only the local target measures: its own waits and delays, the load balancer's added latency, the
+   * shared machine's CPU, and each instance's real process CPU (ProcessCPUUtilization per InstanceId: the
+   * server process tree's CPU time as a percent of the instance type's vCPUs; AWS/EC2 CPUUtilization stays
+   * the modelled slot occupancy the local Auto Scaling acts on).
+   */
   'archcompare/Local': {
     LocalEnvironmentWaits: 'count',
     LocalInitSlotSwitches: 'count',
@@ -72,6 +81,7 @@ export const METRICS = {
     ColdStartTotal: 'timing',
     LoadBalancerLatency: 'timing',
     MachineCPUUtilization: 'average',
+    ProcessCPUUtilization: 'average',
   },
 } as const satisfies Record<string, Record<string, MetricKind>>;
 

@@ -12,6 +12,8 @@ import { LoadBalancer } from './load-balancer.js';
 import { sampleMachineCpu } from './machine-cpu.js';
 import { MetricsRecorder } from './metrics.js';
 import { PostgresServer } from './postgres.js';
+import { sampleProcessTrees, type WatchedTree } from './process-cpu.js';
+import { dbClassVcpus } from '../architecture/instance-sizes.js';
 import { closeServer, freePort } from './processes.js';
 import { seedDynamo, seedPostgres } from './seed.js';
 import { LocalSchedules } from './schedules.js';
@@ -155,6 +157,23 @@ async function startTraditional(t: TraditionalTopology): Promise<string> {
       .then((r) => metrics.record('AWS/RDS', 'DatabaseConnections', { DBInstanceIdentifier: t.dbInstanceIdentifier }, Math.max(0, (r.rows[0] as { n: number }).n - 1), 'Count'))
       .catch(() => undefined);
   }, Math.max(100, realMs(f.metricPeriodSeconds, spec.timeScale) / 4)).unref();
+
+  // One sampler of real process CPU: the PostgreSQL server's tree as RDS CPUUtilization (share of the
+  // DB class's vCPUs), each instance's server process as ProcessCPUUtilization (share of its type's vCPUs).
+  const dbVcpus = dbClassVcpus(t.db.instanceClass);
+  if (dbVcpus === undefined) progress(`no RDS CPUUtilization: the vCPUs of ${t.db.instanceClass} are unknown here`);
+  const dbDimensions = { DBInstanceIdentifier: t.dbInstanceIdentifier };
+  const recordDbCpu = metrics.handle('AWS/RDS', 'CPUUtilization', dbDimensions, 'Percent');
+  const stopCpuSampler = sampleProcessTrees(() => [
+    ...(dbVcpus === undefined ? [] : [{ key: 'db', pid: db.pid, vcpus: dbVcpus, record: recordDbCpu }]),
+    ...asg.snapshot().map((i): WatchedTree => ({
+      key: i.id,
+      pid: i.pid,
+      vcpus: t.vcpus,
+      record: (percent) => metrics.record('archcompare/Local', 'ProcessCPUUtilization', { InstanceId: i.id }, percent, 'Percent'),
+    })),
+  ]);
+  stops.unshift(async () => stopCpuSampler());
 
   snapshot = () => ({
     model: 'traditional',

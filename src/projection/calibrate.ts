@@ -94,6 +94,79 @@ function busyMsPerRequest(r: BenchResult, vcpus: number): { ms: number; periods:
   return m === undefined ? undefined : { ms: m, periods: chosen.length, saturatedOnly: clear.length === 0 };
 }
 
+/** A CPU time per request from a CPU-share metric, and what it was taken from. */
+export interface CpuMsPerRequest {
+  /** ms of one vCPU per request, as measured (before any speed ratio). */
+  ms: number;
+  periods: number;
+  saturatedOnly: boolean;
+}
+
+/**
+ * CPU ms per request from CPU-share datapoints (percent of `vcpus`): per period, Σ share × vcpus ×
+ * period / RequestCount (one datapoint for the DB, one per instance), median over busy periods (at
+ * least a quarter of the busiest period's requests: at low rates the fixed background work, the
+ * checkpointer or the health checks, dominates the figure); periods with the machine saturated are
+ * left out when others remain, as busyMsPerRequest does.
+ */
+function cpuMsPerRequest(r: BenchResult, isShare: (d: MetricDatapoint) => boolean, vcpus: number): CpuMsPerRequest | undefined {
+  const dps = inWindow(r);
+  const { saturated } = saturatedPeriods(dps);
+  const byTime = new Map<string, { requests: number; cpuSeconds?: number }>();
+  const at = (ts: string) => byTime.get(ts) ?? (byTime.set(ts, { requests: 0 }), byTime.get(ts)!);
+  for (const d of dps) if (d.metric === 'RequestCount') at(d.timestamp).requests += d.value;
+  const times = [...byTime.keys()].sort();
+  // The period: the usual gap between the front door's datapoints (60 s on CloudWatch, the scaled period locally).
+  const periodS = median(times.slice(1).map((t, i) => (Date.parse(t) - Date.parse(times[i]!)) / 1000));
+  if (!periodS) return undefined;
+  for (const d of dps) if (isShare(d) && byTime.has(d.timestamp)) {
+    const p = byTime.get(d.timestamp)!;
+    p.cpuSeconds = (p.cpuSeconds ?? 0) + (d.value / 100) * vcpus * periodS;
+  }
+  const peak = Math.max(...times.map((t) => byTime.get(t)!.requests));
+  const busy = times.filter((t) => {
+    const p = byTime.get(t)!;
+    return p.cpuSeconds !== undefined && p.requests > 0 && p.requests >= peak / 4;
+  });
+  const clear = busy.filter((t) => !saturated.has(t));
+  const chosen = clear.length ? clear : busy;
+  const m = median(chosen.map((t) => (byTime.get(t)!.cpuSeconds! * 1000) / byTime.get(t)!.requests));
+  return m === undefined ? undefined : { ms: m, periods: chosen.length, saturatedOnly: clear.length === 0 };
+}
+
+/** The database's CPU ms per request, from RDS CPUUtilization (CloudWatch, or the local PostgreSQL's process tree). */
+export function dbCpuMsPerRequest(r: BenchResult, dbVcpus: number): CpuMsPerRequest | undefined {
+  return cpuMsPerRequest(r, (d) => d.metric === 'CPUUtilization' && d.dimensions.DBInstanceIdentifier !== undefined, dbVcpus);
+}
+
+/**
+ * The instances' real CPU ms per request, from the local target's ProcessCPUUtilization per instance
+ * (its server process tree; unlike the local CPUUtilization, no waits on the database). Undefined for
+ * runs without it (AWS runs, older local runs).
+ */
+export function instanceProcessCpuMsPerRequest(r: BenchResult, instanceVcpus: number): CpuMsPerRequest | undefined {
+  return cpuMsPerRequest(r, (d) => d.metric === 'ProcessCPUUtilization' && d.dimensions.InstanceId !== undefined, instanceVcpus);
+}
+
+/**
+ * The DB service times scaled so their mix-weighted mean is the measured DB ms per request; the
+ * modelled per-domain ratios and spread stay. A local run's figure is this machine's CPU, so it takes
+ * instanceSpeedRatio (the registry's machine-to-vCPU ratio, for the DB class's vCPUs too); an AWS
+ * run measured the class itself.
+ */
+function calibratedDbServiceTime(p: ProjectionParameters, run: { result: BenchResult; file: string }, db: CpuMsPerRequest): Param<ByDomain<ServiceTime>> {
+  const local = run.result.target.kind !== 'aws';
+  const ratio = local ? p.instanceSpeedRatio.value : 1;
+  const modelledMean = DOMAINS.reduce((s, d) => s + p.requestMix.value[d] * meanMs(p.dbServiceTime.value[d]), 0);
+  const factor = (db.ms * ratio) / modelledMean;
+  const scaled = Object.fromEntries(DOMAINS.map((d) => [d, scaleServiceTime(p.dbServiceTime.value[d], factor)])) as ByDomain<ServiceTime>;
+  const source = local ? 'the local PostgreSQL process tree' : 'CloudWatch';
+  return withOrigin(p.dbServiceTime, scaled, {
+    kind: 'calibrated',
+    source: `${run.file}: ${db.ms.toFixed(3)} ms of DB CPU per request (RDS CPUUtilization from ${source} × ${p.dbVcpus.value} vCPUs × period / RequestCount, median of ${db.periods} busy periods${db.saturatedOnly ? ', all with the machine saturated' : ''})${local ? ` × instanceSpeedRatio ${ratio}` : ''}; per-domain ratios modelled (projection.dbMsPerRequest)`,
+  });
+}
+
 function lognormalFromSummary(mean: number, p50: number): ServiceTime {
   // Lognormal: mean / median = e^(σ²/2).
   const sigma2 = mean > p50 && p50 > 0 ? 2 * Math.log(mean / p50) : 0.09;
@@ -126,7 +199,11 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
     }
   }
   if (traditional) {
-    const busy = busyMsPerRequest(traditional.result, p.instanceVcpus.value);
+    // The instances' real CPU (the local server processes' own, or CloudWatch's on AWS) when the run has it;
+    // else the local slot occupancy, which also counts the time a request waits on the database.
+    const processCpu = instanceProcessCpuMsPerRequest(traditional.result, p.instanceVcpus.value);
+    const occupancy = processCpu ? undefined : busyMsPerRequest(traditional.result, p.instanceVcpus.value);
+    const busy = processCpu ?? occupancy;
     if (busy) {
       // The routes' relative costs from their response times; their absolute cost from the CPU figure.
       const routes = routeShapes(traditional.result, clearPhases(traditional.result));
@@ -152,16 +229,20 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
       const aws = traditional.result.target.kind === 'aws';
       p.cpuServiceTime = withOrigin(p.cpuServiceTime, cpu, {
         kind: 'calibrated',
-        source: `${traditional.file}: ${busy.ms.toFixed(2)} ms busy per request (CPUUtilization × ${p.instanceVcpus.value} vCPUs × instances × period / RequestCount, median of ${busy.periods} busy periods${busy.saturatedOnly ? ', all with the machine saturated' : aws ? '' : ' with the machine not saturated'}${aws ? '; CloudWatch CPU of the instances themselves' : '; the local CPUUtilization is slot occupancy, so it includes waits on the database'}), split between request kinds by their response times in the phases this machine did not bound (${all.length} kinds: a mixture per domain, each kind's own histogram as its shape)`,
+        source: `${traditional.file}: ${busy.ms.toFixed(2)} ms ${processCpu ? 'of CPU' : 'busy'} per request (${processCpu ? 'ProcessCPUUtilization, the server processes’ own CPU time,' : 'CPUUtilization'} × ${p.instanceVcpus.value} vCPUs × instances × period / RequestCount, median of ${busy.periods} busy periods${busy.saturatedOnly ? ', all with the machine saturated' : aws ? '' : ' with the machine not saturated'}${aws ? '; CloudWatch CPU of the instances themselves' : processCpu ? '' : '; the local CPUUtilization is slot occupancy, so it includes waits on the database'}), split between request kinds by their response times in the phases this machine did not bound (${all.length} kinds: a mixture per domain, each kind's own histogram as its shape)`,
       });
-      notes.push('traditional per-request busy time: calibrated per request kind');
+      notes.push(`traditional per-request ${processCpu ? 'CPU time (process CPU)' : 'busy time (slot occupancy)'}: calibrated per request kind`);
       if (aws) {
         // Measured on the instance type itself: no machine-to-instance conversion applies.
         p.instanceSpeedRatio = withOrigin(p.instanceSpeedRatio, 1, { kind: 'measured', source: `${traditional.file}: CPU measured on ${p.instanceType.value} in AWS` });
         notes.push('instance speed ratio: 1 (the CPU was measured on the instance type)');
       }
     } else notes.push(`traditional per-request CPU time: modelled (${traditional.file} has no busy periods with CPUUtilization, RequestCount and GroupInServiceInstances)`);
-    notes.push('database time per request: modelled (no run measures the DB’s CPU)');
+    const db = dbCpuMsPerRequest(traditional.result, p.dbVcpus.value);
+    if (db) {
+      p.dbServiceTime = calibratedDbServiceTime(p, traditional, db);
+      notes.push('database time per request: calibrated from RDS CPUUtilization');
+    } else notes.push(`database time per request: modelled (${traditional.file} has no busy periods with RDS CPUUtilization and RequestCount)`);
   }
   if (serverless) {
     const dps = inWindow(serverless.result);

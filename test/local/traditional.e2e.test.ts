@@ -24,6 +24,8 @@ async function sustain(url: string, concurrency: number, ms: number, p = '/produ
 
 describe('traditional model deployed locally', () => {
   let d: Awaited<ReturnType<typeof deployFromStack>>;
+  /** When the scale-out test's sustained load ran (epoch ms), for the CPU metrics' test. */
+  let loadWindow: { from: number; to: number } | undefined;
 
   beforeAll(async () => {
     // t3.micro: 2 vCPU slots per instance; time scale 60: a modelled minute per second.
@@ -102,10 +104,12 @@ describe('traditional model deployed locally', () => {
 
   it('scales out under sustained load above capacity (after the modelled delays) and back in', async () => {
     const start = (await localStatus(d.rec)).desiredCapacity!;
+    const from = Date.now();
     const load = sustain(d.url, 8, 14_000);
     await waitFor(async () => (await localStatus(d.rec)).desiredCapacity! > start || start === 3, 14_000, 'never scaled out');
     await waitFor(async () => ((await localStatus(d.rec)).instances ?? []).filter((i) => i.state === 'in-service').length === 3, 14_000, 'new instances never in service');
     const counts = await load;
+    loadWindow = { from, to: Date.now() };
     expect(counts[200]).toBeGreaterThan(100);
     expect(Object.keys(counts).filter((s) => s !== '200')).toEqual([]);
     // no load: 15 low periods (15 s here), then scale in to min
@@ -124,6 +128,36 @@ describe('traditional model deployed locally', () => {
       expect(names, n).toContain(n);
     const inService = data.filter((x) => x.MetricName === 'GroupInServiceInstances').map((x) => x.StatisticValues.Maximum);
     expect(Math.max(...inService)).toBe(3);
+  });
+
+  it('publishes the real CPU of the PostgreSQL server and of each instance, and both move with load', async () => {
+    const data = await readRecordedMetrics(d.local.metricsDir);
+    const instanceIds = new Set(data.filter((x) => x.MetricName === 'CPUUtilization' && x.Namespace === 'AWS/EC2').flatMap((x) => x.Dimensions.filter((dim) => dim.Name === 'InstanceId').map((dim) => dim.Value)));
+    const dbCpu = data.filter((x) => x.Namespace === 'AWS/RDS' && x.MetricName === 'CPUUtilization');
+    const processCpu = data.filter((x) => x.Namespace === 'archcompare/Local' && x.MetricName === 'ProcessCPUUtilization');
+    // The DB instance's dimensions are those of its DatabaseConnections datapoints.
+    const dbDimensions = data.find((x) => x.MetricName === 'DatabaseConnections')!.Dimensions;
+    expect(dbDimensions.map((dim) => dim.Name)).toEqual(['DBInstanceIdentifier']);
+    expect(dbCpu.length).toBeGreaterThan(0);
+    expect(dbCpu.every((x) => x.Unit === 'Percent' && JSON.stringify(x.Dimensions) === JSON.stringify(dbDimensions))).toBe(true);
+    expect(processCpu.length).toBeGreaterThan(0);
+    expect(processCpu.every((x) => x.Unit === 'Percent' && instanceIds.has(x.Dimensions.find((dim) => dim.Name === 'InstanceId')?.Value ?? ''))).toBe(true);
+    // Per period, the DB's share and the instances' summed shares: under the sustained load, and once it
+    // had ended (the scale-in wait that followed it was idle).
+    const { from, to } = loadWindow!;
+    const perPeriod = (series: typeof data) => {
+      const sums = new Map<string, number>();
+      for (const x of series) sums.set(x.Timestamp, (sums.get(x.Timestamp) ?? 0) + x.StatisticValues.Sum / x.StatisticValues.SampleCount);
+      const mean = (keep: (t: number) => boolean) => {
+        const v = [...sums].filter(([ts]) => keep(Date.parse(ts))).map(([, value]) => value);
+        return v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN;
+      };
+      return { loaded: mean((t) => t >= from + 2000 && t < to - 1000), idle: mean((t) => t >= to + 3000) };
+    };
+    const db = perPeriod(dbCpu);
+    const instances = perPeriod(processCpu);
+    expect(db.loaded, `RDS CPUUtilization ${JSON.stringify(db)}`).toBeGreaterThan(Math.max(1, 3 * db.idle));
+    expect(instances.loaded, `ProcessCPUUtilization ${JSON.stringify(instances)}`).toBeGreaterThan(Math.max(2, 3 * instances.idle));
   });
 
   it('destroy stops every process and frees every port and directory', async () => {
