@@ -17,6 +17,7 @@ import { seedDynamo, seedPostgres } from './seed.js';
 import { LocalSchedules } from './schedules.js';
 import { LocalQueue } from './sqs.js';
 import { TIME_SCALED_VARIABLES } from '../app/config/env.js';
+import { localNodeRuntime } from '../build/node-runtime.js';
 import { SPEC_FILE, writeSupervisorState, type SupervisorSpec, type SupervisorState } from './state-file.js';
 import type { FunctionSpec, ServerlessTopology, TraditionalTopology } from './topology.js';
 
@@ -52,6 +53,8 @@ const stops: Array<() => Promise<void>> = [];
 const lateStops: Array<() => Promise<void>> = [];
 let snapshot: () => Record<string, unknown> = () => ({});
 const faults: Record<string, () => Promise<unknown>> = {};
+/** Instances and Lambda workers run the Node.js major AWS runs when its binary is installed. */
+const node = localNodeRuntime();
 
 function progress(line: string): void {
   state.progress.push(line);
@@ -120,6 +123,7 @@ async function startTraditional(t: TraditionalTopology): Promise<string> {
     timeScale: spec.timeScale,
     metrics,
     serverEntry,
+    nodeExecPath: node.execPath,
     logsDir: spec.logsDir,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -232,7 +236,7 @@ async function startServerless(t: ServerlessTopology): Promise<string> {
     const bundle = await unpackLambda(spec.artifactsDir, fn.id, path.join(spec.runtimeDir, 'code', fn.id));
     functions.push({ ...fn, bundle, env: functionEnv(fn, t, dynamo.endpoint, queue) });
   }
-  runtime = new LambdaRuntime(functions, { fidelity: f, timeScale: spec.timeScale, metrics, logsDir: spec.logsDir });
+  runtime = new LambdaRuntime(functions, { fidelity: f, timeScale: spec.timeScale, metrics, logsDir: spec.logsDir, node });
   runtime.start();
   const rt = runtime;
   stops.unshift(() => rt.stop(f.instanceStopGraceSeconds * 1000));
@@ -332,6 +336,7 @@ const heartbeat = setInterval(() => void save(), 1000);
 heartbeat.unref();
 try {
   await startControl();
+  progress(node.notice);
   state.url = spec.topology.model === 'traditional' ? await startTraditional(spec.topology) : await startServerless(spec.topology);
   state.status = 'ready';
   progress(`ready: ${state.url}`);
