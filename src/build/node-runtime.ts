@@ -125,7 +125,11 @@ export interface LocalNodeRuntime {
 }
 
 /** The Node 22 binary when installed (npm run build installs this machine's), else this process's Node. */
-export function localNodeRuntime(installed: NodeRuntimeFiles | undefined = installedNodeRuntime()): LocalNodeRuntime {
+export function localNodeRuntime(): LocalNodeRuntime {
+  return chooseLocalNodeRuntime(installedNodeRuntime());
+}
+
+export function chooseLocalNodeRuntime(installed: NodeRuntimeFiles | undefined): LocalNodeRuntime {
   if (installed) return { execPath: installed.binary, version: installed.version, notice: `local instances and Lambda workers run Node.js ${installed.version} (${installed.packageName}), the major AWS runs` };
   const sameMajor = Number(process.versions.node.split('.')[0]) === NODE_MAJOR;
   const arch = hostArchitecture();

@@ -75,7 +75,7 @@ describe('traditional stack: deployable on a fresh account', () => {
     const source = String(resource(json, 'aws_s3_object', 'server_bundle').source);
     const entries = new Set<string>();
     await tar.list({ file: path.join(stackDir, source), onReadEntry: (e) => entries.add(e.path) });
-    // The script sits in a Terraform string: its line breaks are the two characters \\ and n.
+    // The script sits in a Terraform string: its line breaks are a backslash and an n.
     const execStart = /ExecStart=([^\s\\]+) ([^\s\\]+)\\n/.exec(userData);
     expect(execStart, 'no ExecStart in the unit').not.toBeNull();
     const [, binary, entry] = execStart!;
