@@ -162,6 +162,7 @@ async function startTraditional(t: TraditionalTopology): Promise<string> {
 
   snapshot = () => ({
     model: 'traditional',
+    node: node.notice,
     desiredCapacity: asg.desiredCapacity,
     minSize: t.minSize,
     maxSize: t.maxSize,
@@ -263,6 +264,7 @@ async function startServerless(t: ServerlessTopology): Promise<string> {
   progress(`API gateway on ${api.url}: ${t.routes.length} routes, throttle ${t.throttle.rateLimit}/s burst ${t.throttle.burstLimit}; ${functions.length} functions`);
   snapshot = () => ({
     model: 'serverless',
+    node: node.notice,
     apiId: api.apiId,
     environments: rt.snapshot(),
     coldStarts: Object.fromEntries(rt.coldStarts),
