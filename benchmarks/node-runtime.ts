@@ -34,6 +34,8 @@ async function lambdaColdStartMs(execPath: string, bundle: string): Promise<numb
   const t0 = performance.now();
   const child = fork(WORKER, [bundle], {
     execPath,
+    // Not this process's flags (`npm run bench` runs it under --import tsx, which the bundle's folder cannot resolve).
+    execArgv: [],
     cwd: path.dirname(bundle),
     env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TABLE_PRODUCTS: 'products', JWT_SECRET, AWS_LAMBDA_FUNCTION_NAME: 'bench-catalog' },
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
