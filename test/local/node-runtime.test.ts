@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseLocalNodeRuntime, hostArchitecture, installedNodeRuntime, localNodeRuntime } from '../../src/build/node-runtime.js';
+import { chooseLocalNodeRuntime, hostArchitecture, installedNodeRuntime, integrityOf, localNodeRuntime } from '../../src/build/node-runtime.js';
 import { NODE_MAJOR } from '../../src/config/stack-config.js';
 import { AutoScalingGroup } from '../../src/local/auto-scaling.js';
 import { resolveFidelity } from '../../src/local/fidelity.js';
@@ -16,6 +17,20 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const SERVER = path.join(here, 'fixtures/app-server.mjs');
 const HANDLER = path.join(here, 'fixtures/lambda-handler/index.mjs');
 const nodeMajor = (version: string) => Number(version.replace(/^v/, '').split('.')[0]);
+
+describe('the Node.js runtime pin', () => {
+  it('checks a tarball with the integrity npm itself computes (npm pack of a local folder, no registry)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ac-integrity-'));
+    try {
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'integrity-probe', version: '1.0.0' }));
+      await writeFile(path.join(dir, 'index.js'), 'module.exports = 1;\n');
+      const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: dir }).toString()) as Array<{ filename: string; integrity: string }>;
+      expect(await integrityOf(path.join(dir, packed!.filename))).toBe(packed!.integrity);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('the Node.js the local target runs', () => {
   it('is the Node.js major AWS runs, installed by the build on a Linux x64 or arm64 machine', () => {
