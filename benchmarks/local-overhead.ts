@@ -23,6 +23,7 @@ import * as hdr from 'hdr-histogram-js';
 import { Pool } from 'undici';
 import { seedPostgres } from '../src/app/seed-stores.js';
 import { ARTIFACTS_DIR } from '../src/build/artifacts.js';
+import { localNodeRuntime } from '../src/build/node-runtime.js';
 import { toEventV2 } from '../src/local/apigw-events.js';
 import { unpackLambda, unpackServer } from '../src/local/code.js';
 import { coldStartProvisioningMs, resolveFidelity } from '../src/local/fidelity.js';
@@ -137,7 +138,7 @@ async function loadBalancerOverhead(work: string): Promise<void> {
   const entry = await unpackServer(ARTIFACTS_DIR, path.join(work, 'server'));
   const port = await freePort();
   const c = db.connection;
-  const server = spawn(process.execPath, [entry], {
+  const server = spawn(localNodeRuntime().execPath, [entry], {
     cwd: path.dirname(path.dirname(entry)),
     env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user, PGPASSWORD: c.password, PGDATABASE: c.database, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789' },
     stdio: 'ignore',
@@ -204,7 +205,7 @@ async function lambdaOverhead(work: string): Promise<void> {
   const fidelity = resolveFidelity({});
   const metrics = new MetricsRecorder(path.join(work, 'lambda-metrics'), 60, 1);
   // 1769 MB = one full vCPU: no CPU-share stretch, so only the runtime's own mechanics are measured.
-  const runtime = new LambdaRuntime([{ id: 'catalog', functionName: 'bench-catalog', memoryMb: 1769, timeoutSeconds: 10, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env }], { fidelity, timeScale: 1, metrics, logsDir: work });
+  const runtime = new LambdaRuntime([{ id: 'catalog', functionName: 'bench-catalog', memoryMb: 1769, timeoutSeconds: 10, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env }], { fidelity, timeScale: 1, metrics, logsDir: work, node: localNodeRuntime() });
   runtime.start();
   const viaRuntime = async () => {
     const o = await runtime.invoke('catalog', healthEvent());
@@ -231,7 +232,7 @@ async function lambdaOverhead(work: string): Promise<void> {
   const boot = histogram();
   const init = histogram();
   for (let i = 0; i < COLD_STARTS; i++) {
-    const rt = new LambdaRuntime([{ id: 'catalog', functionName: 'bench-catalog', memoryMb: 512, timeoutSeconds: 10, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env }], { fidelity, timeScale: 1, metrics, logsDir: work });
+    const rt = new LambdaRuntime([{ id: 'catalog', functionName: 'bench-catalog', memoryMb: 512, timeoutSeconds: 10, architecture: 'arm64', provisionedConcurrency: 0, environment: {}, bundle, env }], { fidelity, timeScale: 1, metrics, logsDir: work, node: localNodeRuntime() });
     rt.start();
     const t = process.hrtime.bigint();
     const o = await rt.invoke('catalog', healthEvent());

@@ -28,8 +28,9 @@ import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformStack } from '
 import type { Construct } from 'constructs';
 import { METRICS } from '../src/architecture/metrics.js';
 import { MONITORED_RESOURCES_OUTPUT, type TraditionalMonitoredResources } from '../src/architecture/monitored-resources.js';
-import { artifactPaths, SERVER_START_COMMAND } from '../src/build/artifacts.js';
-import { instanceArchitecture, isBurstable, NODE_MAJOR, type ResolvedStackConfig } from '../src/config/stack-config.js';
+import { artifactPaths, SERVER_START_COMMAND, SERVER_TARBALL_LAYOUT } from '../src/build/artifacts.js';
+import { assertRdsCaCoversRegion } from '../src/build/rds-ca-bundle.js';
+import { instanceArchitecture, isBurstable, type ResolvedStackConfig } from '../src/config/stack-config.js';
 import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
 
 /**
@@ -70,6 +71,9 @@ export class TraditionalStack extends TerraformStack {
 }
 
 type Stack = TerraformStack;
+
+/** Where the user data unpacks the server tarball: the service's working directory. */
+export const SERVER_INSTALL_DIR = '/opt/archcompare';
 
 /**
  * The HTTPS listener's TLS policy: the one AWS recommends and the console's default, TLS 1.3 and 1.2
@@ -151,8 +155,8 @@ function addSecurityGroups(stack: Stack, config: ResolvedStackConfig, vpc: Vpc) 
   new SecurityGroupRule(stack, 'alb_to_app', { type: 'egress', securityGroupId: alb.id, protocol: 'tcp', fromPort: port, toPort: port, sourceSecurityGroupId: app.id, description: 'Forward to app instances' });
   new SecurityGroupRule(stack, 'app_from_alb', { type: 'ingress', securityGroupId: app.id, protocol: 'tcp', fromPort: port, toPort: port, sourceSecurityGroupId: alb.id, description: 'Only the load balancer' });
   new SecurityGroupRule(stack, 'app_to_db', { type: 'egress', securityGroupId: app.id, protocol: 'tcp', fromPort: 5432, toPort: 5432, sourceSecurityGroupId: db.id, description: 'PostgreSQL' });
-  // Package installs, S3 and Secrets Manager go out over HTTPS through the NAT gateway.
-  new SecurityGroupRule(stack, 'app_https_out', { type: 'egress', securityGroupId: app.id, protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS to AWS APIs and package repositories' });
+  // The boot's S3 download and the server's Secrets Manager reads go out over HTTPS through the NAT gateway.
+  new SecurityGroupRule(stack, 'app_https_out', { type: 'egress', securityGroupId: app.id, protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS to AWS APIs (S3, Secrets Manager)' });
   new SecurityGroupRule(stack, 'db_from_app', { type: 'ingress', securityGroupId: db.id, protocol: 'tcp', fromPort: 5432, toPort: 5432, sourceSecurityGroupId: app.id, description: 'Only the app instances' });
   return { alb, app, db };
 }
@@ -246,19 +250,18 @@ function addLoadBalancer(stack: Stack, config: ResolvedStackConfig, vpc: Vpc, pu
 }
 
 function userDataScript(opts: { region: string; bucket: string; key: string; dbSecretArn: string; dbUser: string; jwtSecretArn: string; dbHost: string; port: number }): string {
-  // Amazon Linux 2023: Node.js from the distribution (the major Lambda runs too), the AWS CLI is preinstalled.
+  // Amazon Linux 2023 with its preinstalled AWS CLI. The tarball carries Node.js and the RDS CA bundle,
+  // so a boot installs nothing and reaches nothing but S3 (a scale-out waits on no package repository).
   // No double quotes: the script is a Terraform string expression (its ${…} are Terraform's).
   // Nothing secret lands on the instance: the server reads the DB password and the JWT key from Secrets
   // Manager itself, at connect time and with retries (the JWT key may be written after this boot).
   return `#!/bin/bash
 set -euo pipefail
-dnf install -y nodejs${NODE_MAJOR}
-install -d -o root -m 755 /opt/archcompare
-cd /opt/archcompare
+install -d -o root -m 755 ${SERVER_INSTALL_DIR}
+cd ${SERVER_INSTALL_DIR}
 aws s3 cp s3://${opts.bucket}/${opts.key} server.tar.gz --region ${opts.region}
 tar -xzf server.tar.gz
-# RDS certificates are signed by the RDS CA, not a public one: trust it explicitly and verify fully.
-curl -fsSL https://truststore.pki.rds.amazonaws.com/${opts.region}/${opts.region}-bundle.pem -o /opt/archcompare/rds-ca.pem
+rm server.tar.gz
 cat > /etc/archcompare.env <<ENV
 PORT=${opts.port}
 HOST=0.0.0.0
@@ -267,8 +270,9 @@ PGHOST=${opts.dbHost}
 PGPORT=5432
 PGDATABASE=shop
 PGUSER=${opts.dbUser}
+# RDS certificates are signed by the RDS CA, not a public one: trust the shipped bundle and verify fully.
 PGSSLMODE=verify-full
-NODE_EXTRA_CA_CERTS=/opt/archcompare/rds-ca.pem
+NODE_EXTRA_CA_CERTS=${SERVER_INSTALL_DIR}/${SERVER_TARBALL_LAYOUT.rdsCaBundle}
 DB_SECRET_ARN=${opts.dbSecretArn}
 JWT_SECRET_ARN=${opts.jwtSecretArn}
 NODE_OPTIONS=--enable-source-maps
@@ -281,9 +285,9 @@ After=network-online.target
 # Never give up restarting: a server that exits (secret wait over, database away) comes back after RestartSec.
 StartLimitIntervalSec=0
 [Service]
-WorkingDirectory=/opt/archcompare
+WorkingDirectory=${SERVER_INSTALL_DIR}
 EnvironmentFile=/etc/archcompare.env
-ExecStart=/usr/bin/node-${NODE_MAJOR} ${SERVER_START_COMMAND.replace(/^node /, '')}
+ExecStart=${SERVER_INSTALL_DIR}/${SERVER_START_COMMAND}
 Restart=always
 RestartSec=5
 KillSignal=SIGTERM
@@ -310,7 +314,10 @@ function addCompute(
   const arch = instanceArchitecture(t.instanceType);
 
   const bucket = addPrivateBucket(stack, 'artifacts', `${prefix}-artifacts`);
-  const bundle = new TerraformAsset(stack, 'server_bundle_asset', { path: artifactPaths.serverTarball(), type: AssetType.FILE });
+  // The instances verify the database against the shipped RDS CA bundle: it must hold this region's root.
+  assertRdsCaCoversRegion(config.region);
+  // The tarball of this CPU (stacks/synth.ts builds it before the stack is constructed).
+  const bundle = new TerraformAsset(stack, 'server_bundle_asset', { path: artifactPaths.serverTarball(arch), type: AssetType.FILE });
   const bundleObject = new S3Object(stack, 'server_bundle', {
     bucket: bucket.id,
     key: 'server/server.tar.gz',

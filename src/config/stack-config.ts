@@ -123,7 +123,7 @@ const TraditionalConfigSchema = z
     natGateways: z
       .number()
       .int()
-      .min(1, { message: 'must be 1 or 2: with 0 the private app instances could not reach dnf, the RDS CA bundle, S3 or Secrets Manager at boot (the stack has no VPC endpoints)' })
+      .min(1, { message: 'must be 1 or 2: with 0 the private app instances could not reach S3 (their server tarball) or Secrets Manager at boot (the stack has no VPC endpoints)' })
       .max(2)
       .default(1),
     /**

@@ -155,7 +155,7 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   const dir = deploymentDir(model, root);
   await rm(dir, { recursive: true, force: true });
   const { synthesizeStack } = await import('../../stacks/synth.js');
-  const synth = await synthesizeStack(model, config, path.join(dir, 'cdktf.out'));
+  const synth = await synthesizeStack(model, config, path.join(dir, 'cdktf.out'), (line) => progress.update({ note: line }));
   const workdir = synth.stackDir;
   await writeOverrides(workdir, model, conn, remote);
 

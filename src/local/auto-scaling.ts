@@ -66,6 +66,8 @@ export class AutoScalingGroup {
       timeScale: number;
       metrics: MetricsRecorder;
       serverEntry: string;
+      /** The Node.js binary instances run on (localNodeRuntime). */
+      nodeExecPath: string;
       env: Record<string, string>;
       logsDir: string;
     },
@@ -97,7 +99,7 @@ export class AutoScalingGroup {
     if (this.stopping || inst.state !== 'pending') return;
     inst.port = await freePort();
     const log = createWriteStream(path.join(this.opts.logsDir, `instance-${inst.id}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [this.opts.serverEntry], {
+    const child = spawn(this.opts.nodeExecPath, [this.opts.serverEntry], {
       cwd: path.dirname(path.dirname(this.opts.serverEntry)),
       env: { ...this.opts.env, PORT: String(inst.port), HOST: '127.0.0.1', INSTANCE_ID: inst.id },
       stdio: ['ignore', 'pipe', 'pipe'],

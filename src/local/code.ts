@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import * as tar from 'tar';
+import { artifactPaths, SERVER_TARBALL_LAYOUT } from '../build/artifacts.js';
 
 /**
  * Unpacks the build's artifacts (what the stacks deploy) into a deployment's runtime dir, as the
@@ -9,10 +10,11 @@ import * as tar from 'tar';
  * instance), each function's zip into its own code directory. fflate reads the zips (small, no deps).
  */
 
+/** The app without the instance's Node.js and CA bundle: local instances run on localNodeRuntime() and plain TCP. */
 export async function unpackServer(artifactsDir: string, dest: string): Promise<string> {
   await mkdir(dest, { recursive: true });
-  await tar.extract({ file: path.join(artifactsDir, 'server.tar.gz'), cwd: dest });
-  return path.join(dest, 'server', 'index.mjs');
+  await tar.extract({ file: path.join(artifactsDir, path.basename(artifactPaths.serverAppTarball())), cwd: dest });
+  return path.join(dest, SERVER_TARBALL_LAYOUT.entry);
 }
 
 export async function unpackLambda(artifactsDir: string, fn: string, dest: string): Promise<string> {

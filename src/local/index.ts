@@ -4,7 +4,7 @@ import { access, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { readTerraformFile } from '../architecture/terraform-document.js';
-import { ARTIFACTS_DIR } from '../build/artifacts.js';
+import { ARTIFACTS_DIR, artifactPaths } from '../build/artifacts.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { parseTimeScale } from '../config/time-scale.js';
 import { UserError } from '../errors.js';
@@ -105,7 +105,7 @@ export async function deployLocal(opts: DeployLocalOptions): Promise<{ url: stri
   const tf = readTerraformFile(opts.terraformJsonPath);
   const topology = topologyFor(opts.model, tf, opts.config, fidelity);
   const stateDir = path.resolve(opts.stateDir);
-  const needed = opts.model === 'traditional' ? [path.join(ARTIFACTS_DIR, 'server.tar.gz')] : [path.join(ARTIFACTS_DIR, 'lambda', 'users.zip')];
+  const needed = opts.model === 'traditional' ? [artifactPaths.serverAppTarball()] : [artifactPaths.lambdaZip('users')];
   for (const file of needed) {
     try {
       await access(file);

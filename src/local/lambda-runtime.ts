@@ -5,6 +5,7 @@ import path from 'node:path';
 import { coldStartProvisioningMs, localInitSlots, realMs, type FidelityValues } from './fidelity.js';
 import type { MetricsRecorder } from './metrics.js';
 import { createTokenBucket, takeToken, type TokenBucket } from './policies.js';
+import type { LocalNodeRuntime } from '../build/node-runtime.js';
 import { siblingScript } from '../processes.js';
 import { sleep, stopChild } from './processes.js';
 import type { FunctionSpec, LambdaFunctionId } from './topology.js';
@@ -85,7 +86,7 @@ export class LambdaRuntime {
 
   constructor(
     private readonly functions: readonly LocalFunction[],
-    private readonly opts: { fidelity: FidelityValues; timeScale: number; metrics: MetricsRecorder; logsDir: string },
+    private readonly opts: { fidelity: FidelityValues; timeScale: number; metrics: MetricsRecorder; logsDir: string; node: LocalNodeRuntime },
   ) {
     this.maxConcurrentInits = localInitSlots(opts.fidelity.localMaxConcurrentInits);
   }
@@ -248,13 +249,15 @@ export class LambdaRuntime {
     if (taken) return taken;
     const fn = env.fn;
     const child = fork(WORKER.script, [fn.bundle], {
+      execPath: this.opts.node.execPath,
       env: {
         ...fn.env,
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+        // The managed runtime of the major this worker really runs, as AWS sets it.
+        AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${this.opts.node.version.replace(/^v(\d+)\..*$/, '$1')}.x`,
         LAMBDA_TASK_ROOT: path.dirname(fn.bundle),
         _HANDLER: 'index.handler',
         ARCHCOMPARE_CPU_SHARE: String(Math.min(1, fn.memoryMb / this.opts.fidelity.lambdaMemoryPerVcpuMb)),

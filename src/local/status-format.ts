@@ -15,7 +15,10 @@ export function formatLocalStatus(s: LocalStatus): string[] {
     db?: { source: string; pid?: number; port: number; maxConnections: number; restarts: number };
     queues?: Record<string, { visible: number; inFlight: number }>;
     schedules?: ScheduleSnapshot[];
+    /** Which Node.js the processes run (localNodeRuntime's notice). */
+    node?: string;
   };
+  if (snap.node) lines.push(`  node: ${snap.node}`);
   if (s.instances) {
     lines.push(`  instances: ${s.instances.filter((i) => i.state === 'in-service').length} in service, desired ${s.desiredCapacity} (min ${snap.minSize}, max ${snap.maxSize})`);
     for (const i of s.instances) lines.push(`    ${i.id}  ${i.state.padEnd(11)} ${(i.health ?? '-').padEnd(9)} pid ${i.pid ?? '-'}  ${i.outstanding ?? 0} in flight`);

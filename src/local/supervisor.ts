@@ -19,6 +19,7 @@ import { seedDynamo, seedPostgres } from './seed.js';
 import { LocalSchedules } from './schedules.js';
 import { LocalQueue } from './sqs.js';
 import { TIME_SCALED_VARIABLES } from '../app/config/env.js';
+import { localNodeRuntime } from '../build/node-runtime.js';
 import { SPEC_FILE, writeSupervisorState, type SupervisorSpec, type SupervisorState } from './state-file.js';
 import type { FunctionSpec, ServerlessTopology, TraditionalTopology } from './topology.js';
 
@@ -54,6 +55,8 @@ const stops: Array<() => Promise<void>> = [];
 const lateStops: Array<() => Promise<void>> = [];
 let snapshot: () => Record<string, unknown> = () => ({});
 const faults: Record<string, () => Promise<unknown>> = {};
+/** Instances and Lambda workers run the Node.js major AWS runs when its binary is installed. */
+const node = localNodeRuntime();
 
 function progress(line: string): void {
   state.progress.push(line);
@@ -122,6 +125,7 @@ async function startTraditional(t: TraditionalTopology): Promise<string> {
     timeScale: spec.timeScale,
     metrics,
     serverEntry,
+    nodeExecPath: node.execPath,
     logsDir: spec.logsDir,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -177,6 +181,7 @@ async function startTraditional(t: TraditionalTopology): Promise<string> {
 
   snapshot = () => ({
     model: 'traditional',
+    node: node.notice,
     desiredCapacity: asg.desiredCapacity,
     minSize: t.minSize,
     maxSize: t.maxSize,
@@ -251,7 +256,7 @@ async function startServerless(t: ServerlessTopology): Promise<string> {
     const bundle = await unpackLambda(spec.artifactsDir, fn.id, path.join(spec.runtimeDir, 'code', fn.id));
     functions.push({ ...fn, bundle, env: functionEnv(fn, t, dynamo.endpoint, queue) });
   }
-  runtime = new LambdaRuntime(functions, { fidelity: f, timeScale: spec.timeScale, metrics, logsDir: spec.logsDir });
+  runtime = new LambdaRuntime(functions, { fidelity: f, timeScale: spec.timeScale, metrics, logsDir: spec.logsDir, node });
   runtime.start();
   const rt = runtime;
   stops.unshift(() => rt.stop(f.instanceStopGraceSeconds * 1000));
@@ -278,6 +283,7 @@ async function startServerless(t: ServerlessTopology): Promise<string> {
   progress(`API gateway on ${api.url}: ${t.routes.length} routes, throttle ${t.throttle.rateLimit}/s burst ${t.throttle.burstLimit}; ${functions.length} functions`);
   snapshot = () => ({
     model: 'serverless',
+    node: node.notice,
     apiId: api.apiId,
     environments: rt.snapshot(),
     coldStarts: Object.fromEntries(rt.coldStarts),
@@ -351,6 +357,7 @@ const heartbeat = setInterval(() => void save(), 1000);
 heartbeat.unref();
 try {
   await startControl();
+  progress(node.notice);
   state.url = spec.topology.model === 'traditional' ? await startTraditional(spec.topology) : await startServerless(spec.topology);
   state.status = 'ready';
   progress(`ready: ${state.url}`);

@@ -26,7 +26,7 @@ async function deploy(req: TargetDeployRequest): Promise<DeploymentRecord> {
   progress.step(`synthesizing the ${model} stack`);
   const { synthesizeStack } = await import('../../stacks/synth.js');
   // The local runtime is configured from the synthesized stack: one source of truth for sizes and limits.
-  const synth = await synthesizeStack(model, config, path.join(stateDir, 'cdktf.out'));
+  const synth = await synthesizeStack(model, config, path.join(stateDir, 'cdktf.out'), (line) => progress.update({ note: line, current: line }));
   const now = new Date().toISOString();
   await upsertDeployment(
     { model, target: 'local', runId: config.runId, status: 'deploying', createdAt: now, updatedAt: now, outputs: {}, stateDir, config: config as unknown as Record<string, unknown> },

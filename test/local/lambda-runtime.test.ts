@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localNodeRuntime } from '../../src/build/node-runtime.js';
 import { ApiGatewayFront } from '../../src/local/apigw.js';
 import { resolveFidelity, type FidelityValues } from '../../src/local/fidelity.js';
 import { LambdaRuntime, type LocalFunction } from '../../src/local/lambda-runtime.js';
@@ -31,7 +32,7 @@ async function withRuntime(prefix: string, functions: LocalFunction[], overrides
   const fidelity = resolveFidelity(overrides);
   const metrics = new MetricsRecorder(dir, 60, 1);
   await metrics.start();
-  const runtime = new LambdaRuntime(functions, { fidelity, timeScale: 1, metrics, logsDir: dir });
+  const runtime = new LambdaRuntime(functions, { fidelity, timeScale: 1, metrics, logsDir: dir, node: localNodeRuntime() });
   runtime.start();
   try {
     await body({ dir, fidelity, metrics, runtime });
@@ -73,7 +74,7 @@ describe('Lambda runtime behind the API-gateway front (real worker processes)', 
     dir = await mkdtemp(path.join(os.tmpdir(), 'ac-lambda-'));
     metrics = new MetricsRecorder(dir, 60, 1);
     await metrics.start();
-    runtime = new LambdaRuntime([fn('catalog', { reservedConcurrency: 3 }), fn('users', { timeoutSeconds: 1 }), fn('cart')], { fidelity, timeScale: 1, metrics, logsDir: dir });
+    runtime = new LambdaRuntime([fn('catalog', { reservedConcurrency: 3 }), fn('users', { timeoutSeconds: 1 }), fn('cart')], { fidelity, timeScale: 1, metrics, logsDir: dir, node: localNodeRuntime() });
     runtime.start();
     api = new ApiGatewayFront(topology(), runtime, { port: await freePort(), fidelity, metrics });
     await api.start();

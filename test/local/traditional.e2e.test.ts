@@ -44,6 +44,8 @@ describe('traditional model deployed locally', () => {
     expect(st.instances).toHaveLength(2);
     expect(st.snapshot).toMatchObject({ minSize: 1, maxSize: 3, db: { maxConnections: 112, source: 'embedded' } });
     expect(formatLocalStatus(st).join('\n')).toMatch(/instances: \d in service, desired 2 \(min 1, max 3\)/);
+    // The instances run the major AWS runs (the build installed its binary for this machine).
+    expect(formatLocalStatus(st).join('\n')).toMatch(/\n  node: local instances and Lambda workers run Node\.js v22\.\d+\.\d+ \(node-linux-(x64|arm64)\), the major AWS runs\n/);
     await shopJourney(d.url);
   });
 

