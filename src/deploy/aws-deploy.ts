@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -217,10 +216,6 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
       opts.interrupted,
     );
     const outputs = { ...record.outputs, ...(await terraformOutputs(bin, workdir, env)) };
-    if (outputs.jwt_secret_arn) {
-      progress.step('writing the JWT signing key');
-      await putRandomSecret(opts, outputs.jwt_secret_arn);
-    }
     record = await updateDeployment(model, { status: 'deployed', outputs, url: outputs.url }, root);
     if (remote) await putRemoteRecord(remote, record, conn);
     return record;
@@ -235,13 +230,6 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
     if (remote) await putRemoteRecord(remote, record, conn).catch(() => undefined);
     throw mapped;
   }
-}
-
-/** Generated here, written straight to Secrets Manager: never in the stack JSON, state, or output. */
-async function putRandomSecret(conn: AwsConnection, secretArn: string): Promise<void> {
-  const { SecretsManagerClient, PutSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient(awsClientConfig(conn));
-  await client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: randomBytes(48).toString('base64url') }));
 }
 
 /** Emulators accept any key; real AWS gets the user's own credential chain untouched. */

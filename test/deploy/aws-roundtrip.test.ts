@@ -1,5 +1,6 @@
 import { CreateLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_CREATED_AT, TAG_RUN_ID, createdAtTagValue } from '../../src/architecture/tags.js';
@@ -81,6 +82,15 @@ describe.skipIf(!terraform || !motoBin)('the AWS workflow against moto_server: d
     // Terraform's state and the records live in S3 (S3 native locking: no lock left once terraform is done).
     const keys = ((await new S3Client(cfg()).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'ci/' }))).Contents ?? []).map((o) => o.Key).sort();
     expect(keys).toEqual(['ci/serverless/deployment.json', 'ci/serverless/terraform.tfstate', 'ci/traditional/deployment.json', 'ci/traditional/terraform.tfstate']);
+    // The JWT key was written during the apply (deploy writes nothing after it), and no state file holds it.
+    for (const row of rows) {
+      const { SecretString } = await new SecretsManagerClient(cfg()).send(new GetSecretValueCommand({ SecretId: row.outputs.jwt_secret_arn }));
+      expect(SecretString, `${row.model} JWT key`).toMatch(/^[A-Za-z0-9]{64}$/);
+      const state = await (await new S3Client(cfg()).send(new GetObjectCommand({ Bucket: bucket, Key: `ci/${row.model}/terraform.tfstate` }))).Body!.transformToString();
+      expect(state).toContain('"secret_string_wo_version": 1');
+      expect(state.includes(SecretString!), `${row.model} state holds the JWT key`).toBe(false);
+    }
+    expect(results.map((r) => r.stderr).join('\n')).not.toMatch(/writing the JWT signing key/);
     const runIds = rows.map((r) => r.runId);
     for (const id of runIds) expect((await leftovers(moto.url, id)).length, `resources of ${id} exist before destroy`).toBeGreaterThan(5);
 
