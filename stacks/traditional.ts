@@ -53,6 +53,8 @@ export class TraditionalStack extends TerraformStack {
     new TerraformOutput(this, 'url', { value: `${config.traditional.certificateArn ? 'https' : 'http'}://${edge.alb.dnsName}` });
     new TerraformOutput(this, 'alb_dns_name', { value: edge.alb.dnsName });
     new TerraformOutput(this, 'asg_name', { value: compute.asg.name });
+    // Deploy polls the group's health in it to measure instance boots (src/deploy/aws-instance-boots.ts).
+    new TerraformOutput(this, 'target_group_arn', { value: edge.targetGroup.arn });
     new TerraformOutput(this, 'db_endpoint', { value: data.db.endpoint });
     new TerraformOutput(this, 'jwt_secret_arn', { value: data.jwtSecret.secret.arn });
     new TerraformOutput(this, 'artifacts_bucket', { value: compute.bucket.bucket });
