@@ -273,7 +273,7 @@ async function measureBoots(conn: AwsConnection, config: ResolvedStackConfig, ou
   const { boots, timedOut } = await waitForHealthyBoots(conn, { asgName: outputs.asg_name, targetGroupArn: outputs.target_group_arn, expectedHealthy: t.desiredInstances }, {
     pollMs: BOOT_POLL_MS,
     timeoutMs,
-    onProgress: (healthy, expected) => progress.update({ done: healthy, total: expected, note: `${healthy}/${expected} healthy target(s)` }),
+    onProgress: (healthy, expected) => progress.update({ done: healthy, total: expected, note: 'healthy targets' }),
   });
   if (boots.length === 0)
     throw new UserError(
