@@ -270,11 +270,20 @@ async function measureBoots(conn: AwsConnection, config: ResolvedStackConfig, ou
   progress.step('waiting for the instances to pass their health checks');
   const { waitForHealthyBoots } = await import('./aws-instance-boots.js');
   const timeoutMs = (2 * t.healthCheckGracePeriodSeconds + 300) * 1000;
-  const { boots, timedOut } = await waitForHealthyBoots(conn, { asgName: outputs.asg_name, targetGroupArn: outputs.target_group_arn, expectedHealthy: t.desiredInstances }, {
-    pollMs: BOOT_POLL_MS,
-    timeoutMs,
-    onProgress: (healthy, expected) => progress.update({ done: healthy, total: expected, note: 'healthy targets' }),
-  });
+  let measured: Awaited<ReturnType<typeof waitForHealthyBoots>>;
+  try {
+    measured = await waitForHealthyBoots(conn, { asgName: outputs.asg_name, targetGroupArn: outputs.target_group_arn, expectedHealthy: t.desiredInstances }, {
+      pollMs: BOOT_POLL_MS,
+      timeoutMs,
+      onProgress: (healthy, expected) => progress.update({ done: healthy, total: expected, note: 'healthy targets' }),
+    });
+  } catch (err) {
+    // The stack is up; only the measurement failed (e.g. no elasticloadbalancing:DescribeTargetHealth permission).
+    const mapped = oneLineAwsError(err, conn);
+    progress.log(`instance boots not measured: ${mapped instanceof UserError ? mapped.problem : mapped instanceof Error ? mapped.message.split('\n')[0] : String(mapped)}`);
+    return undefined;
+  }
+  const { boots, timedOut } = measured;
   if (boots.length === 0)
     throw new UserError(
       `no instance of ${outputs.asg_name} passed its health checks within ${timeoutMs / 1000} s`,
