@@ -14,9 +14,8 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
 import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config/index.js';
-import type { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { AssetType, TerraformAsset, TerraformOutput, TerraformStack } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   HTTP_FUNCTIONS,
@@ -41,7 +40,7 @@ import { tableKeySchema } from '../src/app/adapters/dynamodb/tables.js';
 import { MONITORED_RESOURCES_OUTPUT, type ServerlessMonitoredResources } from '../src/architecture/monitored-resources.js';
 import { artifactPaths, LAMBDA_HANDLER } from '../src/build/artifacts.js';
 import type { ResolvedStackConfig } from '../src/config/stack-config.js';
-import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson } from './common.js';
+import { addJwtSecret, addPrivateBucket, type GeneratedSecret, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson } from './common.js';
 
 const READ_WRITE_ACTIONS = [
   'dynamodb:GetItem',
@@ -90,7 +89,7 @@ export class ServerlessStack extends TerraformStack {
     new TerraformOutput(this, 'api_id', { value: api.id });
     new TerraformOutput(this, 'orders_queue_url', { value: queues.orders.queue.url });
     new TerraformOutput(this, 'assets_bucket', { value: assets.bucket });
-    new TerraformOutput(this, 'jwt_secret_arn', { value: jwtSecret.arn });
+    new TerraformOutput(this, 'jwt_secret_arn', { value: jwtSecret.secret.arn });
     new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
     const monitored: ServerlessMonitoredResources = {
       model: 'serverless',
@@ -108,7 +107,7 @@ type Stack = TerraformStack;
 type Tables = Record<TableName, DynamodbTable>;
 type Queues = Record<QueueName, { queue: SqsQueue; deadLetters: SqsQueue }>;
 type Functions = Record<LambdaFunctionId, LambdaFunction>;
-type Secrets = Record<SecretName, SecretsmanagerSecret>;
+type Secrets = Record<SecretName, GeneratedSecret>;
 
 /** The environment variable that carries each secret's ARN to the functions that read it. */
 const SECRET_VARIABLE: Record<SecretName, string> = { jwt: 'JWT_SECRET_ARN' };
@@ -218,7 +217,7 @@ function accessStatements(fn: LambdaFunctionDescription, tables: Tables, queues:
     if (access) statements.push({ Sid: `${capitalized(name)}Queue`, Action: QUEUE_ACTIONS[access], Resource: [queues[name].queue.arn] });
   }
   for (const name of SECRETS) {
-    if (fn.secrets.includes(name)) statements.push({ Sid: `${capitalized(name)}Secret`, Action: ['secretsmanager:GetSecretValue'], Resource: [secrets[name].arn] });
+    if (fn.secrets.includes(name)) statements.push({ Sid: `${capitalized(name)}Secret`, Action: ['secretsmanager:GetSecretValue'], Resource: [secrets[name].secret.arn] });
   }
   return statements;
 }
@@ -234,8 +233,10 @@ function addFunctions(stack: Stack, config: ResolvedStackConfig, deps: { tables:
   const functions = {} as Functions;
   for (const fn of LAMBDA_FUNCTIONS) {
     // A secret's ARN only where the function may read it: the environment and the role say the same.
-    const environment = { ...shared, ...Object.fromEntries(fn.secrets.map((name) => [SECRET_VARIABLE[name], deps.secrets[name].arn])) };
-    functions[fn.id] = addFunction(stack, config, fn, accessStatements(fn, deps.tables, deps.queues, deps.secrets), environment);
+    const environment = { ...shared, ...Object.fromEntries(fn.secrets.map((name) => [SECRET_VARIABLE[name], deps.secrets[name].secret.arn])) };
+    // Created only once the secrets it reads hold their value: no invocation finds one empty.
+    const secretValues = fn.secrets.map((name) => deps.secrets[name].value);
+    functions[fn.id] = addFunction(stack, config, fn, accessStatements(fn, deps.tables, deps.queues, deps.secrets), environment, secretValues);
   }
   return functions;
 }
@@ -246,7 +247,14 @@ function logGroupOf(stack: Stack, id: LambdaFunctionDescription['id']): Cloudwat
 }
 
 /** The function with its log group, role and least-privilege policy; resources at aws_*.<terraform name>. */
-function addFunction(stack: Stack, config: ResolvedStackConfig, fn: LambdaFunctionDescription, statements: PolicyStatement[], environment: Record<string, string>): LambdaFunction {
+function addFunction(
+  stack: Stack,
+  config: ResolvedStackConfig,
+  fn: LambdaFunctionDescription,
+  statements: PolicyStatement[],
+  environment: Record<string, string>,
+  secretValues: ITerraformDependable[],
+): LambdaFunction {
   const s = config.serverless;
   const tf = terraformName(fn.id);
   const name = `${namePrefix(config)}-${fn.id}`;
@@ -274,7 +282,7 @@ function addFunction(stack: Stack, config: ResolvedStackConfig, fn: LambdaFuncti
     publish: s.provisionedConcurrency > 0 && fn.kind === 'http',
     environment: { variables: environment },
     loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
-    dependsOn: [logGroup],
+    dependsOn: [logGroup, ...secretValues],
   });
 }
 

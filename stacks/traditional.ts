@@ -19,7 +19,6 @@ import { Route } from '@cdktf/provider-aws/lib/route/index.js';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table/index.js';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object/index.js';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule/index.js';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
@@ -31,7 +30,7 @@ import { MONITORED_RESOURCES_OUTPUT, type TraditionalMonitoredResources } from '
 import { artifactPaths, SERVER_START_COMMAND, SERVER_TARBALL_LAYOUT } from '../src/build/artifacts.js';
 import { assertRdsCaCoversRegion } from '../src/build/rds-ca-bundle.js';
 import { instanceArchitecture, isBurstable, type ResolvedStackConfig } from '../src/config/stack-config.js';
-import { addJwtSecret, addPrivateBucket, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
+import { addJwtSecret, addPrivateBucket, type GeneratedSecret, assumeRolePolicy, atAddress, configureStack, namePrefix, policyJson, stackTags } from './common.js';
 
 /**
  * Servers: an internet-facing ALB in two public subnets, app-server instances of an Auto Scaling
@@ -55,8 +54,10 @@ export class TraditionalStack extends TerraformStack {
     new TerraformOutput(this, 'url', { value: `${config.traditional.certificateArn ? 'https' : 'http'}://${edge.alb.dnsName}` });
     new TerraformOutput(this, 'alb_dns_name', { value: edge.alb.dnsName });
     new TerraformOutput(this, 'asg_name', { value: compute.asg.name });
+    // Deploy polls the group's health in it to measure instance boots (src/deploy/aws-instance-boots.ts).
+    new TerraformOutput(this, 'target_group_arn', { value: edge.targetGroup.arn });
     new TerraformOutput(this, 'db_endpoint', { value: data.db.endpoint });
-    new TerraformOutput(this, 'jwt_secret_arn', { value: data.jwtSecret.arn });
+    new TerraformOutput(this, 'jwt_secret_arn', { value: data.jwtSecret.secret.arn });
     new TerraformOutput(this, 'artifacts_bucket', { value: compute.bucket.bucket });
     new TerraformOutput(this, 'alarm_topic_arn', { value: alarmTopic.arn });
     const monitored: TraditionalMonitoredResources = {
@@ -254,7 +255,7 @@ function userDataScript(opts: { region: string; bucket: string; key: string; dbS
   // so a boot installs nothing and reaches nothing but S3 (a scale-out waits on no package repository).
   // No double quotes: the script is a Terraform string expression (its ${…} are Terraform's).
   // Nothing secret lands on the instance: the server reads the DB password and the JWT key from Secrets
-  // Manager itself, at connect time and with retries (the JWT key may be written after this boot).
+  // Manager itself, at connect time and with retries (a transient read failure must not kill the boot).
   return `#!/bin/bash
 set -euo pipefail
 install -d -o root -m 755 ${SERVER_INSTALL_DIR}
@@ -307,7 +308,7 @@ function addCompute(
   privateSubnets: Subnet[],
   appGroup: SecurityGroup,
   targetGroup: LbTargetGroup,
-  data: { db: DbInstance; jwtSecret: SecretsmanagerSecret },
+  data: { db: DbInstance; jwtSecret: GeneratedSecret },
 ) {
   const prefix = namePrefix(config);
   const t = config.traditional;
@@ -334,7 +335,7 @@ function addCompute(
     role: role.id,
     policy: policyJson([
       { Sid: 'ReadServerBundle', Action: ['s3:GetObject'], Resource: [`${bucket.arn}/server/*`] },
-      { Sid: 'ReadSecrets', Action: ['secretsmanager:GetSecretValue'], Resource: [data.db.masterUserSecret.get(0).secretArn, data.jwtSecret.arn] },
+      { Sid: 'ReadSecrets', Action: ['secretsmanager:GetSecretValue'], Resource: [data.db.masterUserSecret.get(0).secretArn, data.jwtSecret.secret.arn] },
     ]),
   });
   const profile = new IamInstanceProfile(stack, 'instance_profile', { name: `${prefix}-instance`, role: role.name });
@@ -367,7 +368,7 @@ function addCompute(
         key: bundleObject.key,
         dbSecretArn: data.db.masterUserSecret.get(0).secretArn,
         dbUser: data.db.username,
-        jwtSecretArn: data.jwtSecret.arn,
+        jwtSecretArn: data.jwtSecret.secret.arn,
         dbHost: data.db.address,
         port: t.appPort,
       }),
@@ -396,6 +397,8 @@ function addCompute(
     launchTemplate: { id: template.id, version: '$Latest' },
     // The ASG has no tags map: tag blocks, propagated so every instance carries the run id too.
     tag: Object.entries({ ...stackTags('traditional', config), Name: `${prefix}-app` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+    // The group launches instances while terraform applies: only once the JWT key holds its value.
+    dependsOn: [data.jwtSecret.value],
   }), 'app');
   new AutoscalingPolicy(stack, 'cpu_target', {
     name: `${prefix}-cpu-target`,

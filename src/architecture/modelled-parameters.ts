@@ -75,7 +75,7 @@ export type CostParameterId = `cost.${CostParameterName}`;
 export type LocalParameterId = `local.${string}`;
 
 /** The stack family's values, typed: defaults of stack settings derive from them. */
-export const StackValuesSchema = z.object({ instanceBootSeconds: z.number().int().positive() }).strict();
+export const StackValuesSchema = z.object({ instanceBootSeconds: z.number().int().positive(), measuredBootMargin: z.number().min(1) }).strict();
 export type StackValues = z.infer<typeof StackValuesSchema>;
 export type StackParameterId = `stack.${keyof StackValues}`;
 export type ProjectionParameterId = `projection.${string}`;

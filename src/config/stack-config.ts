@@ -164,9 +164,31 @@ const TraditionalConfigSchema = z
   .strict()
   .transform((t) => ({
     ...t,
-    // Boot, then healthyThreshold passing checks: before that the target cannot be healthy.
-    healthCheckGracePeriodSeconds: t.healthCheckGracePeriodSeconds ?? STACK.instanceBootSeconds + t.healthyThreshold * t.healthCheckIntervalSeconds,
+    healthCheckGracePeriodSeconds: t.healthCheckGracePeriodSeconds ?? gracePeriodForBoot(STACK.instanceBootSeconds, t),
+    healthCheckGracePeriodBasis: (t.healthCheckGracePeriodSeconds !== undefined
+      ? { kind: 'config', label: 'set in the config (traditional.healthCheckGracePeriodSeconds)' }
+      : { kind: 'modelled', label: `modelled: boot ${STACK.instanceBootSeconds} s (stack.instanceBootSeconds) + ${healthChecksLabel(t)}` }) as GracePeriodBasis,
   }));
+
+/**
+ * Where the health-check grace period came from: the config, the modelled boot, or boots measured by
+ * earlier deploys of the same account, region and instance type (src/deploy/instance-boots.ts).
+ */
+export interface GracePeriodBasis {
+  kind: 'config' | 'modelled' | 'measured';
+  label: string;
+}
+
+type HealthChecks = { healthyThreshold: number; healthCheckIntervalSeconds: number };
+
+/** The one grace-period formula: the boot, then healthyThreshold passing checks (before them the target cannot be healthy). */
+export function gracePeriodForBoot(bootSeconds: number, t: HealthChecks): number {
+  return Math.ceil(bootSeconds) + t.healthyThreshold * t.healthCheckIntervalSeconds;
+}
+
+export function healthChecksLabel(t: HealthChecks): string {
+  return `${t.healthyThreshold} × ${t.healthCheckIntervalSeconds} s health checks`;
+}
 
 const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -7,12 +6,14 @@ import { readTerraformDocument } from '../architecture/terraform-document.js';
 import type { Model, ResolvedStackConfig } from '../config/stack-config.js';
 import { UserError } from '../errors.js';
 import { loadPriceBook } from '../pricing/snapshot-store.js';
+import { appendBootHistory, bootsFor, readBootHistory, type BootHistoryEntry, type InstanceBoot } from '../state/boot-history.js';
 import { deploymentDir, removeDeployment, stateRoot, updateDeployment, upsertDeployment, type DeploymentRecord } from '../state/registry.js';
 import { BACKEND_OVERRIDE_FILE, backendOverride, deleteRemoteDeployment, parseStateUrl, putRemoteRecord, stateUrl, type RemoteState } from '../state/remote-state.js';
 import { awsClientConfig, checkProfileExists, type AwsConnection } from './aws-connection.js';
 import { classifyAwsFailure, classifySdkError } from './aws-errors.js';
 import type { SweepResult } from './aws-inventory.js';
 import { describePlanCost, guardrailDecision, planStandingCost, requireConsentPossible, type DeployGuard, type PlanCost } from './guardrails.js';
+import { describeBoots, describeGracePeriod, withMeasuredGracePeriod } from './instance-boots.js';
 import type { ProgressSink } from './progress.js';
 import { findTerraform, runTerraform, TerraformError, terraformEnv, terraformOutputs, writeEndpointOverride, type TerraformMessage, type TerraformRun } from './terraform.js';
 
@@ -147,9 +148,13 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   if (opts.profile) await checkProfileExists(opts.profile);
   const region = opts.region ?? opts.config.region;
   const conn = { region, profile: opts.profile, endpointUrl: opts.endpointUrl };
-  const config: ResolvedStackConfig = { ...opts.config, region, createdAt: createdAtTagValue(new Date()) };
+  let config: ResolvedStackConfig = { ...opts.config, region, createdAt: createdAtTagValue(new Date()) };
   await mkdir(root, { recursive: true });
   const env = { ...(await terraformEnv(root)), ...awsCredentialEnv(opts) };
+
+  const boots = model === 'traditional' ? await bootContext(conn, progress, root) : undefined;
+  if (boots) config = withMeasuredGracePeriod(config, bootsFor(boots.history, { account: boots.account, region, instanceType: config.traditional.instanceType }));
+  if (model === 'traditional') progress.log(describeGracePeriod(config.traditional));
 
   progress.step(`synthesizing the ${model} stack`);
   const dir = deploymentDir(model, root);
@@ -217,11 +222,10 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
       opts.interrupted,
     );
     const outputs = { ...record.outputs, ...(await terraformOutputs(bin, workdir, env)) };
-    if (outputs.jwt_secret_arn) {
-      progress.step('writing the JWT signing key');
-      await putRandomSecret(opts, outputs.jwt_secret_arn);
-    }
-    record = await updateDeployment(model, { status: 'deployed', outputs, url: outputs.url }, root);
+    const instanceBoots = model === 'traditional' ? await measureBoots(conn, config, outputs, progress) : undefined;
+    if (instanceBoots?.length && boots)
+      await appendBootHistory(root, instanceBoots.map((b) => ({ ...b, account: boots.account, region, runId: config.runId })));
+    record = await updateDeployment(model, { status: 'deployed', outputs, url: outputs.url, ...(instanceBoots ? { instanceBoots } : {}) }, root);
     if (remote) await putRemoteRecord(remote, record, conn);
     return record;
   } catch (err) {
@@ -237,11 +241,57 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
   }
 }
 
-/** Generated here, written straight to Secrets Manager: never in the stack JSON, state, or output. */
-async function putRandomSecret(conn: AwsConnection, secretArn: string): Promise<void> {
-  const { SecretsManagerClient, PutSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient(awsClientConfig(conn));
-  await client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: randomBytes(48).toString('base64url') }));
+/**
+ * The account (boots are remembered per account, region and instance type) and the boots recorded so
+ * far. Without the account (no STS permission, an emulator without STS) the grace period stays as the
+ * config resolved it and nothing is recorded.
+ */
+async function bootContext(conn: AwsConnection, progress: ProgressSink, root: string): Promise<{ account: string; history: BootHistoryEntry[] } | undefined> {
+  try {
+    const { callerAccount } = await import('./aws-instance-boots.js');
+    return { account: await callerAccount(conn), history: await readBootHistory(root) };
+  } catch (err) {
+    progress.log(`instance boots are neither looked up nor recorded: the account is unknown (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    return undefined;
+  }
+}
+
+/** Seconds between DescribeTargetHealth polls: the resolution of a measured boot. */
+const BOOT_POLL_MS = 5_000;
+
+/**
+ * Waits until the desired number of instances are healthy targets, and measures each one's boot.
+ * Bounded: twice the grace period plus five minutes is long enough for the group to replace an
+ * instance that failed its first boot. None healthy by then fails the deploy; fewer than desired warns.
+ */
+async function measureBoots(conn: AwsConnection, config: ResolvedStackConfig, outputs: Record<string, string>, progress: ProgressSink): Promise<InstanceBoot[] | undefined> {
+  if (!outputs.asg_name || !outputs.target_group_arn) return undefined;
+  const t = config.traditional;
+  progress.step('waiting for the instances to pass their health checks');
+  const { waitForHealthyBoots } = await import('./aws-instance-boots.js');
+  const timeoutMs = (2 * t.healthCheckGracePeriodSeconds + 300) * 1000;
+  let measured: Awaited<ReturnType<typeof waitForHealthyBoots>>;
+  try {
+    measured = await waitForHealthyBoots(conn, { asgName: outputs.asg_name, targetGroupArn: outputs.target_group_arn, expectedHealthy: t.desiredInstances }, {
+      pollMs: BOOT_POLL_MS,
+      timeoutMs,
+      onProgress: (healthy, expected) => progress.update({ done: healthy, total: expected, note: 'healthy targets' }),
+    });
+  } catch (err) {
+    // The stack is up; only the measurement failed (e.g. no elasticloadbalancing:DescribeTargetHealth permission).
+    const mapped = oneLineAwsError(err, conn);
+    progress.log(`instance boots not measured: ${mapped instanceof UserError ? mapped.problem : mapped instanceof Error ? mapped.message.split('\n')[0] : String(mapped)}`);
+    return undefined;
+  }
+  const { boots, timedOut } = measured;
+  if (boots.length === 0)
+    throw new UserError(
+      `no instance of ${outputs.asg_name} passed its health checks within ${timeoutMs / 1000} s`,
+      `read an instance's boot log (EC2 console: the instance > Actions > Monitor and troubleshoot > Get system log), then run \`archcompare destroy --model traditional\``,
+    );
+  progress.log(describeBoots(boots));
+  if (timedOut) progress.log(`only ${boots.length} of ${t.desiredInstances} instances passed their health checks within ${timeoutMs / 1000} s`);
+  return boots;
 }
 
 /** Emulators accept any key; real AWS gets the user's own credential chain untouched. */

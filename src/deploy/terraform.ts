@@ -23,7 +23,7 @@ export async function findTerraform(env = process.env): Promise<string> {
   }
   throw new UserError(
     explicit ? `terraform not found at ARCHCOMPARE_TERRAFORM=${explicit}` : 'terraform is not installed (not found on PATH)',
-    'install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install) or set ARCHCOMPARE_TERRAFORM to its path',
+    'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install) or set ARCHCOMPARE_TERRAFORM to its path',
   );
 }
 

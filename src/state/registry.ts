@@ -4,6 +4,7 @@ import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { ModelSchema, type Model } from '../config/stack-config.js';
+import { InstanceBootSchema } from './boot-history.js';
 import { UserError, zodUserError } from '../errors.js';
 
 /**
@@ -35,6 +36,8 @@ export const DeploymentRecordSchema = z.object({
   stateDir: z.string(),
   /** The stack config the deployment was synthesized from, so destroy rebuilds the same stack. */
   config: z.record(z.string(), z.unknown()).optional(),
+  /** aws traditional: the app instances' boots measured after apply (src/deploy/aws-instance-boots.ts). */
+  instanceBoots: z.array(InstanceBootSchema).optional(),
   local: z
     .object({ supervisorPid: z.number().int(), metricsDir: z.string(), timeScale: z.number() })
     .catchall(z.unknown())

@@ -1,6 +1,9 @@
 import { CreateLogGroupCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_CREATED_AT, TAG_RUN_ID, createdAtTagValue } from '../../src/architecture/tags.js';
 import { leftovers } from '../support/aws-leftovers.js';
@@ -64,6 +67,12 @@ describe.skipIf(!terraform || !motoBin)('the AWS workflow against moto_server: d
     expect(results[0]!.stdout).toMatch(/traditional is up: http:\/\/acshop-ac-[a-z0-9]+-alb/);
     expect(results[1]!.stderr).toMatch(/Lambda concurrency not checked: the emulator at http:\/\/127\.0\.0\.1:\d+ does not answer GetAccountSettings/);
     expect(results[1]!.stdout).toMatch(/serverless is up: https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com/);
+    // The grace period is modelled until boots were measured here; deploy waits for healthy targets and measures them.
+    expect(results[0]!.stderr).toMatch(/health-check grace period 180 s \(modelled: boot 150 s \(stack\.instanceBootSeconds\) \+ 2 × 15 s health checks\)/);
+    expect(results[0]!.stderr).toMatch(/2 instance boots, EC2 launch → healthy target: i-[0-9a-f]+ \d+ s, i-[0-9a-f]+ \d+ s \(polled every 5 s\)/);
+    expect(results[1]!.stderr).not.toMatch(/grace period|instance boot/);
+    const history = JSON.parse(readFileSync(path.join(runner.a, '.archcompare', 'instance-boots.json'), 'utf8')) as { boots: Array<Record<string, unknown>> };
+    expect(history.boots.map((b) => [b.account, b.region, b.instanceType])).toEqual([['123456789012', 'us-east-1', 't3.small'], ['123456789012', 'us-east-1', 't3.small']]);
     // No certificateArn: deploy says the ALB is HTTP-only; the HTTPS API gets no such warning.
     expect(results[0]!.stderr).toMatch(/HTTP-only \(no traditional\.certificateArn\): fit for benchmarking/);
     expect(results[1]!.stderr).not.toMatch(/HTTP-only/);
@@ -81,6 +90,15 @@ describe.skipIf(!terraform || !motoBin)('the AWS workflow against moto_server: d
     // Terraform's state and the records live in S3 (S3 native locking: no lock left once terraform is done).
     const keys = ((await new S3Client(cfg()).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'ci/' }))).Contents ?? []).map((o) => o.Key).sort();
     expect(keys).toEqual(['ci/serverless/deployment.json', 'ci/serverless/terraform.tfstate', 'ci/traditional/deployment.json', 'ci/traditional/terraform.tfstate']);
+    // The JWT key was written during the apply (deploy writes nothing after it), and no state file holds it.
+    for (const row of rows) {
+      const { SecretString } = await new SecretsManagerClient(cfg()).send(new GetSecretValueCommand({ SecretId: row.outputs.jwt_secret_arn }));
+      expect(SecretString, `${row.model} JWT key`).toMatch(/^[A-Za-z0-9]{64}$/);
+      const state = await (await new S3Client(cfg()).send(new GetObjectCommand({ Bucket: bucket, Key: `ci/${row.model}/terraform.tfstate` }))).Body!.transformToString();
+      expect(state).toContain('"secret_string_wo_version": 1');
+      expect(state.includes(SecretString!), `${row.model} state holds the JWT key`).toBe(false);
+    }
+    expect(results.map((r) => r.stderr).join('\n')).not.toMatch(/writing the JWT signing key/);
     const runIds = rows.map((r) => r.runId);
     for (const id of runIds) expect((await leftovers(moto.url, id)).length, `resources of ${id} exist before destroy`).toBeGreaterThan(5);
 
@@ -105,6 +123,17 @@ describe.skipIf(!terraform || !motoBin)('the AWS workflow against moto_server: d
     expect(again.code, again.stderr).toBe(0);
     expect((await runCli(onMoto(destroyStep.argv), { cwd: runner.a })).stdout.trim()).toBe('Nothing is deployed.');
   }, 1_200_000);
+
+  it('the next traditional deploy to the same account, region and instance type takes its grace period from the measured boots', async () => {
+    // Another runner with the boot history of the first (its deployment is gone; what the boots taught stays).
+    const runnerD = tempDir('archcompare-runner-d-');
+    mkdirSync(path.join(runnerD, '.archcompare'));
+    copyFileSync(path.join(runner.a, '.archcompare', 'instance-boots.json'), path.join(runnerD, '.archcompare', 'instance-boots.json'));
+    const deploy = workflow().find((s) => s.argv[0] === 'deploy' && s.argv.includes('traditional'))!;
+    const r = await runCli([...onMoto(deploy.argv.map((a, i, all) => (all[i - 1] === '--max-hourly-cost' ? '0.01' : a))), '--run-id', 'ac-measured'], { cwd: runnerD });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/health-check grace period \d+ s \(measured on \d{4}-\d\d-\d\d from 2 boots: p95 \d+ s × 1\.5 \(stack\.measuredBootMargin\) \+ 2 × 15 s health checks\)/);
+  }, 600_000);
 
   it("the nightly stale sweep finds an old run from its tags alone and keeps a young one", async () => {
     const logs = new CloudWatchLogsClient(cfg());

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TraditionalStack } from '../../stacks/traditional.js';
 import { loadStackConfig } from '../../src/config/load-config.js';
 import { UserError } from '../../src/errors.js';
+import { resolveJwtSecret } from '../../src/app/adapters/jwt-secret.js';
+import { LAMBDA_FUNCTIONS, terraformName } from '../../src/architecture/system.js';
 import { isBurstable, lambdaRuntimeProblem, MODELS, plainHttpWarning, postgresVersionProblem, StackConfigSchema } from '../../src/config/stack-config.js';
 import { resource, synthJson, testConfig, type TerraformJson } from '../support/synth.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -283,4 +285,42 @@ describe('serverless stack: secrets only where the code reads them', () => {
       expect(resource(json, 'aws_lambda_function', fn).environment.variables.JWT_SECRET_ARN, fn).toBe(ref('aws_secretsmanager_secret', 'jwt', 'arn'));
     }
   });
+});
+
+describe('the JWT signing key holds its value before anything can start, and the value is in no file terraform writes', () => {
+  const dependsOnValue = (body: Record<string, unknown>) => ((body.depends_on as string[] | undefined) ?? []).includes('aws_secretsmanager_secret_version.jwt');
+
+  for (const model of MODELS) {
+    it(`${model}: Secrets Manager generates the value in an ephemeral resource, written through the write-only argument`, async () => {
+      const { json } = await synthJson(model);
+      const ephemeral = (json as unknown as { ephemeral: Record<string, Record<string, Record<string, unknown>>> }).ephemeral;
+      const password = ephemeral.aws_secretsmanager_random_password!.jwt!;
+      expect(resource(json, 'aws_secretsmanager_secret_version', 'jwt')).toMatchObject({
+        secret_id: ref('aws_secretsmanager_secret', 'jwt', 'id'),
+        secret_string_wo: '${ephemeral.aws_secretsmanager_random_password.jwt.random_password}',
+        secret_string_wo_version: 1,
+      });
+      expect(resource(json, 'aws_secretsmanager_secret_version', 'jwt')).not.toHaveProperty('secret_string');
+      // A value of the generated length and alphabet is one the server accepts as a signing key.
+      const generated = 'a'.repeat(password.password_length as number);
+      const source = { read: async () => generated, close: () => undefined };
+      await expect(resolveJwtSecret({ JWT_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:k' }, { maxWaitMs: 0 }, source)).resolves.toBe(generated);
+    });
+  }
+
+  it('traditional: the Auto Scaling group, which launches instances during the apply, waits for the value', async () => {
+    const { json } = await synthJson('traditional');
+    expect(dependsOnValue(resource(json, 'aws_autoscaling_group', 'app'))).toBe(true);
+  });
+
+  it('serverless: every function that reads the key (from the system description) waits for the value, the others do not', async () => {
+    const { json } = await synthJson('serverless');
+    const waiting = LAMBDA_FUNCTIONS.filter((fn) => dependsOnValue(resource(json, 'aws_lambda_function', terraformName(fn.id)))).map((fn) => fn.id);
+    expect(waiting).toEqual(LAMBDA_FUNCTIONS.filter((fn) => fn.secrets.includes('jwt')).map((fn) => fn.id));
+    expect(waiting.length).toBeGreaterThan(0);
+  });
+});
+
+it('both stacks ask for the terraform that knows write-only arguments (1.11)', async () => {
+  for (const model of MODELS) expect((await synthJson(model)).json.terraform.required_version, model).toBe('>= 1.11.0');
 });

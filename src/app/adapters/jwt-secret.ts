@@ -3,7 +3,7 @@ import { secretsManagerSource, type SecretSource } from './secrets-manager.js';
 
 const MIN_LENGTH = 32;
 
-/** How long to wait for a secret that has no usable value yet (instances can boot before the deploy writes it). */
+/** How long to wait for a secret that has no usable value yet, or cannot be read for a while (throttling, a network blip at boot). */
 export interface SecretWait {
   /** Give up (and exit) once this much time has passed; 0 = one read, no retry. */
   maxWaitMs: number;
@@ -27,7 +27,8 @@ function signingKeyIn(value: string | undefined): { key: string } | { problem: s
 
 /**
  * The JWT signing secret: JWT_SECRET as is (local), or the value of the Secrets Manager secret named by
- * JWT_SECRET_ARN (AWS; the deploy step writes it, so it never appears in the synthesized stack).
+ * JWT_SECRET_ARN (AWS; terraform writes a generated value before any instance or function exists,
+ * through a write-only argument, so it is neither in the synthesized stack nor in the state).
  * With `wait`, a secret without a usable value yet (or a failed read) is read again with exponential
  * backoff, one log line per retry, until it has one or `maxWaitMs` has passed.
  */
@@ -54,7 +55,7 @@ export async function resolveJwtSecret(
       }
       const waited = Date.now() - started;
       if (waited + delay > wait.maxWaitMs)
-        throw new UserError(`the JWT secret ${arn} is not usable after ${(waited / 1000).toFixed(0)} s: ${problem}`, `store a random value of ${MIN_LENGTH}+ characters in it (the deploy step does) and let the instance role read it`);
+        throw new UserError(`the JWT secret ${arn} is not usable after ${(waited / 1000).toFixed(0)} s: ${problem}`, `store a random value of ${MIN_LENGTH}+ characters in it (terraform apply writes one) and let the instance role read it`);
       wait.log?.(`JWT secret ${arn}: ${problem}; retry ${attempt} in ${delay} ms`);
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, wait.maxDelayMs ?? 15_000);

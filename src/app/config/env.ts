@@ -47,7 +47,7 @@ export const ServerEnvSchema = withSecret(
     PGDATABASE: optionalString,
     /** RDS-managed master secret (AWS): the password is read from it at connect time, never from a file. */
     DB_SECRET_ARN: z.preprocess(emptyAsUndefined, z.string().startsWith('arn:', { message: 'must be a Secrets Manager ARN (arn:aws:secretsmanager:…)' }).optional()),
-    /** How long the server waits for JWT_SECRET_ARN to hold a usable value before exiting (instances may boot before the deploy writes it). */
+    /** How long the server keeps retrying JWT_SECRET_ARN (unreadable, or without a usable value) before exiting. */
     SECRET_WAIT_SECONDS: int(0, 3600).default(600),
     PG_POOL_MAX: int(1, 1000).default(10),
     /** Seconds after which an idle pooled connection is closed and replaced (0: never), so a rotated password is used by new connections. */
