@@ -38,6 +38,8 @@ export interface CompareRequest {
   signal: AbortSignal;
   onSteps: (steps: PipelineStep[]) => void;
   onBench?: (p: BenchProgress) => void;
+  /** A line that must stand out above the step list (a bench that sent no traffic). */
+  onNotice?: (line: string) => void;
   root?: string;
 }
 
@@ -149,6 +151,10 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
         req.onBench?.(p);
         if (p.stage === 'phase') set(`bench:${model}`, { detail: `${p.phase} ${p.phaseIndex + 1}/${p.phaseCount} · ${p.currentRps.toFixed(0)}/${p.targetRps.toFixed(0)} req/s · p95 ${p.p95Ms.toFixed(1)} ms · errors ${p.errors} · 429 ${p.throttled} · cold ${p.coldStarts}` });
         else if (p.stage === 'metrics' && p.note) set(`bench:${model}`, { detail: p.note });
+        else if (p.stage === 'setup' && p.note) {
+          req.onNotice?.(`[bench ${model}] ${p.note}`);
+          set(`bench:${model}`, { detail: 'no traffic sent (emulator)' });
+        }
       },
     });
     outcome.benchRunId = benched.runId;

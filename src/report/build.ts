@@ -411,8 +411,10 @@ function costFigure(m: ReportModel, inputs: ReportInputs, { files, usage }: Runs
 
 function criteriaOf(inputs: ReportInputs, runs: Runs, { costs, latency, scaling, effort }: Sections): Criterion[] {
   const { files } = runs;
-  const latencyFigure = (m: ReportModel): Figure => ({ value: latency.overall[m].p95, unit: 'ms', basis: 'measured', source: `${files[m]} totals.${latency.overall[m].corrected ? 'correctedLatencyMs' : 'latencyMs'}.p95` });
-  const reliability = (m: ReportModel): Figure => ({ value: scaling[m].errorRatePct, unit: '% of requests failed (5xx, 429, connection errors, timeouts)', basis: 'measured', source: `${files[m]} totals (serverErrors + throttled + connectionErrors + timeouts) / requests` });
+  // A run that sent no requests (an emulator that does not serve the app) measured no latency and no failures.
+  const sent = (m: ReportModel) => latency.overall[m].requests > 0;
+  const latencyFigure = (m: ReportModel): Figure => ({ value: sent(m) ? latency.overall[m].p95 : null, unit: 'ms', basis: 'measured', source: `${files[m]} totals.${latency.overall[m].corrected ? 'correctedLatencyMs' : 'latencyMs'}.p95` });
+  const reliability = (m: ReportModel): Figure => ({ value: sent(m) ? scaling[m].errorRatePct : null, unit: '% of requests failed (5xx, 429, connection errors, timeouts)', basis: 'measured', source: `${files[m]} totals (serverErrors + throttled + connectionErrors + timeouts) / requests` });
   const effortFigure = (m: ReportModel): Figure => ({ value: effort[m].hoursPerMonth, unit: 'hours/month', basis: 'modelled', source: `${inputs.effort.source} x ${inputs.stacks[m].source}` });
   const cost = (m: ReportModel) => costFigure(m, inputs, runs, costs.headline);
   return [

@@ -14,7 +14,7 @@ export function gateFigures(report: Report): Record<ReportModel, Record<GateMetr
     p50: report.latency.overall[m].requests ? report.latency.overall[m].p50 : null,
     p95: report.latency.overall[m].requests ? report.latency.overall[m].p95 : null,
     p99: report.latency.overall[m].requests ? report.latency.overall[m].p99 : null,
-    errors: report.scaling[m].errorRatePct,
+    errors: report.latency.overall[m].requests ? report.scaling[m].errorRatePct : null,
     cost: report.cost[m].totalMonthly,
   });
   return { traditional: of('traditional'), serverless: of('serverless') };
