@@ -123,6 +123,8 @@ class FrontDoorSilent extends UserError {
 async function prepareTarget(target: BenchTarget, profile: Profile, runId: string, catalog: CatalogKnowledge, ledger: RunLedger, warnings: string[]) {
   try {
     const health = await httpJson(target.url, 'GET', '/health', { timeoutMs: 5000 });
+    // On an emulator, only the app itself counts as an answer (a real AWS host may answer 403 to a made-up API id).
+    if (target.emulator && health.status !== 200) throw new Error(`GET /health answered ${health.status}`);
     if (health.status >= 500) warnings.push(`GET /health answered ${health.status} before the run`);
   } catch (err) {
     throw new FrontDoorSilent(

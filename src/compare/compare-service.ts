@@ -38,7 +38,7 @@ export interface CompareRequest {
   signal: AbortSignal;
   onSteps: (steps: PipelineStep[]) => void;
   onBench?: (p: BenchProgress) => void;
-  /** A line that must stand out above the step list (a bench that sent no traffic). */
+  /** A line that must stand out above the step list: a plan's cost, a bench that sent no traffic, what the sweep deleted. */
   onNotice?: (line: string) => void;
   root?: string;
 }
@@ -55,11 +55,12 @@ export interface CompareOutcome {
 
 const aborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
-function stepProgress(set: (detail: string) => void): ProgressSink {
+/** A service's progress as a step's detail; its log lines (the plan's cost, what the sweep deleted) as notices. */
+function stepProgress(set: (detail: string) => void, log: (line: string) => void = () => {}): ProgressSink {
   return {
     step: (name) => set(name),
     update: (u) => set(u.total ? `${u.done ?? 0}/${u.total} ${u.current ?? ''}`.trim() : (u.note ?? u.current ?? '')),
-    log: () => {},
+    log,
   };
 }
 
@@ -112,7 +113,7 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
             region: req.region,
             profile: req.awsProfile,
             endpointUrl: req.endpointUrl,
-            progress: stepProgress((detail) => set(`deploy:${model}`, { detail })),
+            progress: stepProgress((detail) => set(`deploy:${model}`, { detail }), (line) => req.onNotice?.(`[deploy ${model}] ${line}`)),
             interrupted: aborted(req.signal),
             root,
             guard,
@@ -160,7 +161,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
     outcome.benchRunId = benched.runId;
     for (const r of benched.results) {
       const model = r.model as Model;
-      set(`bench:${model}`, { status: r.partial ? 'failed' : 'done', detail: `${r.partial ? 'partial · ' : ''}results ${benched.runId}` });
+      const sentNothing = r.totals.requests === 0 && r.phases.length === 0;
+      set(`bench:${model}`, { status: r.partial ? 'failed' : 'done', detail: `${sentNothing ? 'no traffic sent · ' : r.partial ? 'partial · ' : ''}results ${benched.runId}` });
     }
     if (req.signal.aborted) throw new UserError('compare interrupted; partial bench results were kept', `see them with \`archcompare report --run ${benched.runId}\``, 130);
 
@@ -184,7 +186,7 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
     try {
       // In the requested order, not in the order the parallel deploys happened to finish.
       const toDestroy = req.models.filter((m) => deployed.includes(m));
-      await destroy({ models: toDestroy, progress: stepProgress((detail) => set('destroy', { detail })), root, remoteState: req.remoteState, connection: { region: req.region, profile: req.awsProfile, endpointUrl: req.endpointUrl } });
+      await destroy({ models: toDestroy, progress: stepProgress((detail) => set('destroy', { detail }), (line) => req.onNotice?.(`[destroy] ${line}`)), root, remoteState: req.remoteState, connection: { region: req.region, profile: req.awsProfile, endpointUrl: req.endpointUrl } });
       set('destroy', { status: 'done', detail: toDestroy.length ? `nothing left of ${toDestroy.join(', ')}` : 'nothing was deployed' });
     } catch (err) {
       set('destroy', { status: 'failed', detail: (err as Error).message.split('\n')[0] });

@@ -472,12 +472,20 @@ export function targetLabel(results: Record<ReportModel, BenchResult>): string {
     const read = MODELS.filter((m) => results[m].scalingTimeline.source === 'cloudwatch');
     const partial = read.filter((m) => results[m].scalingTimeline.partial);
     const partialText = partial.length ? ` (partial for ${partial.join(' and ')}: CloudWatch had not published the whole run when it was read)` : '';
+    // A model that was sent nothing (an emulator that does not serve the app) has no client-side figure.
+    const silent = MODELS.filter((m) => results[m].totals.requests === 0);
+    const client =
+      silent.length === MODELS.length
+        ? 'NO TRAFFIC SENT (the front doors did not answer on the AWS emulator): no latency, errors or cold starts measured client-side'
+        : silent.length
+          ? `latency, errors and cold starts measured client-side against deployed stacks (none for ${silent.join(' and ')}: no traffic sent)`
+          : 'latency, errors and cold starts measured client-side against deployed stacks';
     if (read.length === MODELS.length)
-      return `${where}: latency, errors and cold starts measured client-side against deployed stacks; capacity, server-side latency and Lambda's REPORT lines read from CloudWatch, and costs priced from that measured usage${partialText}`;
+      return `${where}: ${client}; capacity, server-side latency and Lambda's REPORT lines read from CloudWatch, and costs priced from that measured usage${partialText}`;
     if (read.length === 0)
-      return `${where}: latency, errors and cold starts measured client-side against deployed stacks; no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage`;
+      return `${where}: ${client}; no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage`;
     const unread = MODELS.filter((m) => !read.includes(m));
-    return `${where}: latency, errors and cold starts measured client-side against deployed stacks; ${read.join(' and ')} from CloudWatch${partialText}; ${unread.join(' and ')}: no CloudWatch metrics were read (capacity not shown, cost priced with modelled usage)`;
+    return `${where}: ${client}; ${read.join(' and ')} from CloudWatch${partialText}; ${unread.join(' and ')}: no CloudWatch metrics were read (capacity not shown, cost priced with modelled usage)`;
   }
   return 'External URLs: measured from outside, no capacity metrics';
 }

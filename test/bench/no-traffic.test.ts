@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench, noTrafficReason, type BenchTarget } from '../../src/bench/harness.js';
@@ -33,10 +34,10 @@ beforeAll(async () => {
 });
 afterAll(async () => replay?.stop());
 
-async function benchOnEmulator(model: (typeof MODELS)[number], emulator: string | undefined, notes: string[]): Promise<BenchResult> {
+async function benchOnEmulator(model: (typeof MODELS)[number], emulator: string | undefined, notes: string[], url = silent): Promise<BenchResult> {
   const record = awsRecord(model, replay.url);
   const aws = awsTargetWith({ ...DEFAULT_CLOUDWATCH_TIMING, publicationMaxWaitMs: 2000, publicationPollMs: 50, insightsPollMs: 20, insightsMaxWaitMs: 2000 });
-  const target: BenchTarget = { model, kind: 'aws', url: silent, region: 'us-east-1', deploymentRunId: record.runId, ...(emulator ? { emulator } : {}), metrics: (w, o) => aws.metrics(record, w, o) };
+  const target: BenchTarget = { model, kind: 'aws', url, region: 'us-east-1', deploymentRunId: record.runId, ...(emulator ? { emulator } : {}), metrics: (w, o) => aws.metrics(record, w, o) };
   return runBench({ target, profile: await readProfileFile(`${EXAMPLES_DIR}/pr-check.yaml`), profileFile: 'pr-check.yaml', timeScale: 20, runId: '20261204T000000Z-notr', onProgress: (p) => p.note && notes.push(`${p.stage}: ${p.note}`) });
 }
 
@@ -57,6 +58,19 @@ describe('bench on an emulator that does not serve the app', () => {
     expect(result.scalingTimeline.datapoints.filter((d) => d.metric === 'GroupInServiceInstances').length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('on an emulator, a front door answering anything but the app (a real AWS host refusing a made-up API id) is no front door', async () => {
+    const refusing = createHttpServer((_, res) => res.writeHead(403, { 'content-type': 'application/json' }).end('{"message":"Forbidden"}'));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(refusing.address() as { port: number }).port}`;
+      const result = await benchOnEmulator('serverless', replay.url, [], url);
+      expect(result.partialReason).toContain(`NO TRAFFIC SENT to serverless: its front door ${url} does not answer (GET /health answered 403)`);
+      expect(result.totals.requests).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
+  }, 60_000);
+
   it('off an emulator, a silent front door is still an error', async () => {
     await expect(benchOnEmulator('traditional', undefined, [])).rejects.toThrow(/traditional: the target at http:\/\/127\.0\.0\.1:\d+ does not answer/);
   }, 60_000);
@@ -75,6 +89,7 @@ describe('bench on an emulator that does not serve the app', () => {
       ['traditional', null, true],
       ['serverless', null, true],
     ]);
+    expect(report.provenance.label).toMatch(/^AWS \(us-east-1\): NO TRAFFIC SENT \(the front doors did not answer on the AWS emulator\): no latency, errors or cold starts measured client-side; capacity, server-side latency and Lambda's REPORT lines read from CloudWatch/);
     const md = renderReport(report, 'md');
     expect(md).toContain('NO TRAFFIC SENT to traditional');
     expect(md).toContain('❌ fails no figure');
