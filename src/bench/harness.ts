@@ -244,7 +244,8 @@ async function runWithoutTraffic(opts: RunBenchOptions, reason: string, emit: (p
     products: null,
     invariants: (opts.invariants ?? defaultInvariants).map((inv) => ({ id: inv.id, description: inv.description, status: 'skipped' as const, checked: 0, violations: [], detail: 'no traffic was sent' })),
     scalingTimeline: await scalingTimeline(target, { from: startedAt, to: endedAt }, { onProgress: (note) => emit({ ...idle, stage: 'metrics', note }), signal: opts.signal }),
-    warnings: [...(opts.warnings ?? []), reason],
+    // The reason is the partial reason, which every report repeats: not a second time as a warning.
+    warnings: [...(opts.warnings ?? [])],
     generatorHost: { node: process.version, cpus: os.cpus().length },
   });
   emit({ ...idle, stage: 'done' });
