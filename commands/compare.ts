@@ -80,6 +80,7 @@ export default class Compare extends BaseCommand {
         color: format === 'ink' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
         signal: abort.signal,
         onSteps: view.steps,
+        onNotice: view.note,
       });
       view.stop();
       if (outcome.rendered !== undefined) {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { awsProfileFlag, configFlag, dbFlag, endpointUrlFlag, maxHourlyCostFlag, modelFlag, regionFlag, stateFlag, targetFlag, timeScaleFlag, yesFlag } from '../src/cli/flags.js';
-import { creditThrottleWarning, plainHttpWarning, StackConfigSchema, type Model } from '../src/config/stack-config.js';
+import { plainHttpWarning, type Model } from '../src/config/stack-config.js';
 import type { Target } from '../src/state/registry.js';
 
 export default class Deploy extends BaseCommand {
@@ -70,9 +70,6 @@ export default class Deploy extends BaseCommand {
       this.log(record.url ? `${record.model} is up: ${record.url}` : `${record.model} deployed`);
       const plainHttp = plainHttpWarning(record.target, record.url);
       if (plainHttp) this.logToStderr(`Warning: ${plainHttp}`);
-      // The local target has no CPU credits; on AWS a standard-mode T type under load is held at its baseline.
-      const credits = record.target === 'aws' && record.model === 'traditional' && record.config ? creditThrottleWarning(StackConfigSchema.parse(record.config).traditional) : undefined;
-      if (credits) this.logToStderr(`Warning: ${credits}`);
     } catch (err) {
       progress.finish();
       throw err;

@@ -48,6 +48,7 @@ async function benchTargetOf(rec: DeploymentRecord): Promise<BenchTarget> {
     url: frontDoor,
     region: rec.region,
     deploymentRunId: rec.runId,
+    ...(rec.target === 'aws' && rec.endpointUrl ? { emulator: rec.endpointUrl } : {}),
     metrics: (window, options) => target.metrics(rec, window, options),
   };
 }

@@ -18,6 +18,11 @@ export interface BenchTarget {
   url: string;
   region?: string;
   deploymentRunId?: string;
+  /**
+   * aws: the AWS API emulator the deployment was made on (--endpoint-url). An emulator may not serve
+   * the app (moto does not): if the front door does not answer, no traffic is sent (see runBench).
+   */
+  emulator?: string;
   /** The target's CloudWatch-shaped metrics of a window, through the Target port; absent for a bare URL. */
   metrics?: (window: TimeWindow, options?: MetricsReadOptions) => Promise<MetricsReading>;
 }
@@ -102,13 +107,28 @@ async function httpJson(
   return { status: res.status, body };
 }
 
+/** The target's front door did not answer its health check. */
+class FrontDoorSilent extends UserError {
+  constructor(
+    /** What the health check got instead of an answer (the fetch error). */
+    readonly failure: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(problem, fix);
+  }
+}
+
 /** The first step of a run: checks the target answers, registers the seed accounts and learns the catalog (not measured). */
 async function prepareTarget(target: BenchTarget, profile: Profile, runId: string, catalog: CatalogKnowledge, ledger: RunLedger, warnings: string[]) {
   try {
     const health = await httpJson(target.url, 'GET', '/health', { timeoutMs: 5000 });
+    // On an emulator, only the app itself counts as an answer (a real AWS host may answer 403 to a made-up API id).
+    if (target.emulator && health.status !== 200) throw new Error(`GET /health answered ${health.status}`);
     if (health.status >= 500) warnings.push(`GET /health answered ${health.status} before the run`);
   } catch (err) {
-    throw new UserError(
+    throw new FrontDoorSilent(
+      (err as Error).message,
       `${target.model}: the target at ${target.url} does not answer (${(err as Error).message})`,
       target.kind === 'url' ? 'check --url' : `deploy it again ('archcompare deploy --model ${target.model}') or check 'archcompare status'`,
     );
@@ -198,6 +218,41 @@ async function scalingTimeline(target: BenchTarget, window: TimeWindow, final: N
 }
 
 /**
+ * The one line a run on an emulator that does not serve the app says: nothing is measured on the
+ * client side, and only the target's metrics of the (empty) window are read.
+ */
+export function noTrafficReason(target: Pick<BenchTarget, 'model' | 'url' | 'emulator'>, cause: string): string {
+  return `NO TRAFFIC SENT to ${target.model}: its front door ${target.url} does not answer (${cause}); it was deployed on the AWS emulator at ${target.emulator}, which does not serve the app. No latency, errors or cold starts were measured; CloudWatch is still read for the window`;
+}
+
+/**
+ * A run that sent nothing: every phase planned, none run, invariants skipped, the target's metrics
+ * of the window still read. Partial, with the reason, so no report reads it as a measurement.
+ */
+async function runWithoutTraffic(opts: RunBenchOptions, reason: string, emit: (p: Omit<BenchProgress, 'model' | 'phaseCount'>) => void, idle: Omit<BenchProgress, 'model' | 'phaseCount' | 'stage'>): Promise<BenchResult> {
+  const { target, profile } = opts;
+  const startedAt = new Date();
+  emit({ ...idle, stage: 'setup', note: reason });
+  const endedAt = new Date();
+  const result = assembleResult({
+    runId: opts.runId,
+    target,
+    profile,
+    profileFile: opts.profileFile,
+    timeScale: opts.timeScale,
+    run: { startedAt, endedAt, planned: planPhases(profile, opts.timeScale), phases: [], measured: [], samples: [], series: [], maxWorkers: 1, partialReason: reason },
+    products: null,
+    invariants: (opts.invariants ?? defaultInvariants).map((inv) => ({ id: inv.id, description: inv.description, status: 'skipped' as const, checked: 0, violations: [], detail: 'no traffic was sent' })),
+    scalingTimeline: await scalingTimeline(target, { from: startedAt, to: endedAt }, { onProgress: (note) => emit({ ...idle, stage: 'metrics', note }), signal: opts.signal }),
+    // The reason is the partial reason, which every report repeats: not a second time as a warning.
+    warnings: [...(opts.warnings ?? [])],
+    generatorHost: { node: process.version, cpus: os.cpus().length },
+  });
+  emit({ ...idle, stage: 'done' });
+  return result;
+}
+
+/**
  * Runs a profile against one target and returns the validated result document (not yet written):
  * prepare the target, execute the phases, check the invariants and read the target's metrics, assemble.
  */
@@ -223,6 +278,8 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
     await opts.beforePhases?.();
   } catch (err) {
     await generators.close();
+    // On an emulator a silent front door is expected (moto serves the AWS APIs, not the app): say so, measure nothing.
+    if (target.emulator && err instanceof FrontDoorSilent) return runWithoutTraffic(opts, noTrafficReason(target, err.failure), emit, idle);
     throw err;
   }
 

@@ -38,6 +38,8 @@ export interface CompareRequest {
   signal: AbortSignal;
   onSteps: (steps: PipelineStep[]) => void;
   onBench?: (p: BenchProgress) => void;
+  /** A line that must stand out above the step list: a plan's cost, a bench that sent no traffic, what the sweep deleted. */
+  onNotice?: (line: string) => void;
   root?: string;
 }
 
@@ -53,11 +55,12 @@ export interface CompareOutcome {
 
 const aborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
-function stepProgress(set: (detail: string) => void): ProgressSink {
+/** A service's progress as a step's detail; its log lines (the plan's cost, what the sweep deleted) as notices. */
+function stepProgress(set: (detail: string) => void, log: (line: string) => void = () => {}): ProgressSink {
   return {
     step: (name) => set(name),
     update: (u) => set(u.total ? `${u.done ?? 0}/${u.total} ${u.current ?? ''}`.trim() : (u.note ?? u.current ?? '')),
-    log: () => {},
+    log,
   };
 }
 
@@ -110,7 +113,7 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
             region: req.region,
             profile: req.awsProfile,
             endpointUrl: req.endpointUrl,
-            progress: stepProgress((detail) => set(`deploy:${model}`, { detail })),
+            progress: stepProgress((detail) => set(`deploy:${model}`, { detail }), (line) => req.onNotice?.(`[deploy ${model}] ${line}`)),
             interrupted: aborted(req.signal),
             root,
             guard,
@@ -149,12 +152,17 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
         req.onBench?.(p);
         if (p.stage === 'phase') set(`bench:${model}`, { detail: `${p.phase} ${p.phaseIndex + 1}/${p.phaseCount} · ${p.currentRps.toFixed(0)}/${p.targetRps.toFixed(0)} req/s · p95 ${p.p95Ms.toFixed(1)} ms · errors ${p.errors} · 429 ${p.throttled} · cold ${p.coldStarts}` });
         else if (p.stage === 'metrics' && p.note) set(`bench:${model}`, { detail: p.note });
+        else if (p.stage === 'setup' && p.note) {
+          req.onNotice?.(`[bench ${model}] ${p.note}`);
+          set(`bench:${model}`, { detail: 'no traffic sent (emulator)' });
+        }
       },
     });
     outcome.benchRunId = benched.runId;
     for (const r of benched.results) {
       const model = r.model as Model;
-      set(`bench:${model}`, { status: r.partial ? 'failed' : 'done', detail: `${r.partial ? 'partial · ' : ''}results ${benched.runId}` });
+      const sentNothing = r.totals.requests === 0 && r.phases.length === 0;
+      set(`bench:${model}`, { status: r.partial ? 'failed' : 'done', detail: `${sentNothing ? 'no traffic sent · ' : r.partial ? 'partial · ' : ''}results ${benched.runId}` });
     }
     if (req.signal.aborted) throw new UserError('compare interrupted; partial bench results were kept', `see them with \`archcompare report --run ${benched.runId}\``, 130);
 
@@ -178,7 +186,7 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
     try {
       // In the requested order, not in the order the parallel deploys happened to finish.
       const toDestroy = req.models.filter((m) => deployed.includes(m));
-      await destroy({ models: toDestroy, progress: stepProgress((detail) => set('destroy', { detail })), root, remoteState: req.remoteState, connection: { region: req.region, profile: req.awsProfile, endpointUrl: req.endpointUrl } });
+      await destroy({ models: toDestroy, progress: stepProgress((detail) => set('destroy', { detail }), (line) => req.onNotice?.(`[destroy] ${line}`)), root, remoteState: req.remoteState, connection: { region: req.region, profile: req.awsProfile, endpointUrl: req.endpointUrl } });
       set('destroy', { status: 'done', detail: toDestroy.length ? `nothing left of ${toDestroy.join(', ')}` : 'nothing was deployed' });
     } catch (err) {
       set('destroy', { status: 'failed', detail: (err as Error).message.split('\n')[0] });

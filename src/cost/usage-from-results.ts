@@ -4,6 +4,7 @@ import { COST, type CostParameterId } from '../architecture/modelled-parameters.
 import { extrapolateToMonth, MODELLED_WORKLOAD_PARAMETERS, modelledUsage, scaleMeasuredUsage, type MeasuredUsage, type MeasuredWindow } from './measured-usage.js';
 import { block, num, str, type TerraformDocument, type TerraformResource } from '../architecture/terraform-document.js';
 import { SECONDS_PER_MONTH } from './units.js';
+import { alignedWindow } from '../targets/cloudwatch/metric-queries.js';
 
 /**
  * From bench results to the cost engine's MeasuredUsage (used by `estimate --results`, report and
@@ -48,10 +49,18 @@ export function measuredPhases(result: BenchResult) {
   return result.phases.filter((p) => !p.warmup);
 }
 
-/** Wall seconds of the measured (non-warm-up) phases. */
+/**
+ * Wall seconds of the measured (non-warm-up) phases. A run that sent no traffic (an emulator that
+ * does not serve the app) measured only what CloudWatch holds: the whole minutes it was read for.
+ */
 export function measuredWindowSeconds(result: BenchResult): number {
   const s = measuredPhases(result).reduce((sum, p) => sum + p.durationS, 0);
-  return s > 0 ? s : result.durationS;
+  if (s > 0) return s;
+  if (result.totals.requests === 0 && result.scalingTimeline.source === 'cloudwatch') {
+    const { start, end } = alignedWindow({ from: new Date(result.startedAt), to: new Date(result.endedAt) });
+    return (end.getTime() - start.getTime()) / 1000;
+  }
+  return result.durationS;
 }
 
 /** CloudWatch's periods: a minute stamped with its start. */

@@ -13,6 +13,7 @@ import { awsClientConfig, checkProfileExists, type AwsConnection } from './aws-c
 import { classifyAwsFailure, classifySdkError } from './aws-errors.js';
 import type { SweepResult } from './aws-inventory.js';
 import { describePlanCost, guardrailDecision, planStandingCost, requireConsentPossible, type DeployGuard, type PlanCost } from './guardrails.js';
+import { creditThrottleWarning } from '../config/stack-config.js';
 import { describeBoots, describeGracePeriod, withMeasuredGracePeriod } from './instance-boots.js';
 import type { ProgressSink } from './progress.js';
 import { findTerraform, runTerraform, TerraformError, terraformEnv, terraformOutputs, writeEndpointOverride, type TerraformMessage, type TerraformRun } from './terraform.js';
@@ -154,7 +155,12 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
 
   const boots = model === 'traditional' ? await bootContext(conn, progress, root) : undefined;
   if (boots) config = withMeasuredGracePeriod(config, bootsFor(boots.history, { account: boots.account, region, instanceType: config.traditional.instanceType }));
-  if (model === 'traditional') progress.log(describeGracePeriod(config.traditional));
+  if (model === 'traditional') {
+    progress.log(describeGracePeriod(config.traditional));
+    // AWS's T types in standard mode are held at their baseline once credits run out (the local target has none).
+    const credits = creditThrottleWarning(config.traditional);
+    if (credits) progress.log(`warning: ${credits}`);
+  }
 
   progress.step(`synthesizing the ${model} stack`);
   const dir = deploymentDir(model, root);

@@ -427,8 +427,10 @@ function costFigure(m: ReportModel, inputs: ReportInputs, { files, usage }: Runs
 
 function criteriaOf(inputs: ReportInputs, runs: Runs, { costs, latency, scaling, effort }: Sections): Criterion[] {
   const { files } = runs;
-  const latencyFigure = (m: ReportModel): Figure => ({ value: latency.overall[m].p95, unit: 'ms', basis: 'measured', source: `${files[m]} totals.${latency.overall[m].corrected ? 'correctedLatencyMs' : 'latencyMs'}.p95` });
-  const reliability = (m: ReportModel): Figure => ({ value: scaling[m].errorRatePct, unit: '% of requests failed (5xx, 429, connection errors, timeouts)', basis: 'measured', source: `${files[m]} totals (serverErrors + throttled + connectionErrors + timeouts) / requests` });
+  // A run that sent no requests (an emulator that does not serve the app) measured no latency and no failures.
+  const sent = (m: ReportModel) => latency.overall[m].requests > 0;
+  const latencyFigure = (m: ReportModel): Figure => ({ value: sent(m) ? latency.overall[m].p95 : null, unit: 'ms', basis: 'measured', source: `${files[m]} totals.${latency.overall[m].corrected ? 'correctedLatencyMs' : 'latencyMs'}.p95` });
+  const reliability = (m: ReportModel): Figure => ({ value: sent(m) ? scaling[m].errorRatePct : null, unit: '% of requests failed (5xx, 429, connection errors, timeouts)', basis: 'measured', source: `${files[m]} totals (serverErrors + throttled + connectionErrors + timeouts) / requests` });
   const effortFigure = (m: ReportModel): Figure => ({ value: effort[m].hoursPerMonth, unit: 'hours/month', basis: 'modelled', source: `${inputs.effort.source} x ${inputs.stacks[m].source}` });
   const cost = (m: ReportModel) => costFigure(m, inputs, runs, costs.headline);
   return [
@@ -486,12 +488,20 @@ export function targetLabel(results: Record<ReportModel, BenchResult>): string {
     const read = MODELS.filter((m) => results[m].scalingTimeline.source === 'cloudwatch');
     const partial = read.filter((m) => results[m].scalingTimeline.partial);
     const partialText = partial.length ? ` (partial for ${partial.join(' and ')}: CloudWatch had not published the whole run when it was read)` : '';
+    // A model that was sent nothing (an emulator that does not serve the app) has no client-side figure.
+    const silent = MODELS.filter((m) => results[m].totals.requests === 0);
+    const client =
+      silent.length === MODELS.length
+        ? 'NO TRAFFIC SENT (the front doors did not answer on the AWS emulator): no latency, errors or cold starts measured client-side'
+        : silent.length
+          ? `latency, errors and cold starts measured client-side against deployed stacks (none for ${silent.join(' and ')}: no traffic sent)`
+          : 'latency, errors and cold starts measured client-side against deployed stacks';
     if (read.length === MODELS.length)
-      return `${where}: latency, errors and cold starts measured client-side against deployed stacks; capacity, server-side latency and Lambda's REPORT lines read from CloudWatch, and costs priced from that measured usage${partialText}`;
+      return `${where}: ${client}; capacity, server-side latency and Lambda's REPORT lines read from CloudWatch, and costs priced from that measured usage${partialText}`;
     if (read.length === 0)
-      return `${where}: latency, errors and cold starts measured client-side against deployed stacks; no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage`;
+      return `${where}: ${client}; no CloudWatch metrics were read, so capacity is not shown and costs are priced with modelled usage`;
     const unread = MODELS.filter((m) => !read.includes(m));
-    return `${where}: latency, errors and cold starts measured client-side against deployed stacks; ${read.join(' and ')} from CloudWatch${partialText}; ${unread.join(' and ')}: no CloudWatch metrics were read (capacity not shown, cost priced with modelled usage)`;
+    return `${where}: ${client}; ${read.join(' and ')} from CloudWatch${partialText}; ${unread.join(' and ')}: no CloudWatch metrics were read (capacity not shown, cost priced with modelled usage)`;
   }
   return 'External URLs: measured from outside, no capacity metrics';
 }

@@ -31,7 +31,7 @@ export function requests(n: number): string {
 }
 
 export function triple(p: Percentiles | null): string {
-  if (!p) return '–';
+  if (!p || p.requests === 0) return '–'; // no request, no latency (a run that sent no traffic)
   const f = (v: number) => (v >= 100 ? String(Math.round(v)) : v.toFixed(1));
   return `${f(p.p50)} / ${f(p.p95)} / ${f(p.p99)}${p.corrected ? '*' : ''}`;
 }

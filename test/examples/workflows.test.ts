@@ -49,11 +49,13 @@ describe('the example GitHub Actions workflows', () => {
   it('every archcompare command they run exists with those flags', () => {
     const vars = { AWS_REGION: 'us-east-1', ARCHCOMPARE_STATE: 's3://bucket/prefix', 'inputs.profile': 'steady', PR: '1', GITHUB_STEP_SUMMARY: '/dev/null' };
     const all = [...archcompareSteps('pull-request.yml', vars), ...archcompareSteps('aws.yml', vars)];
-    expect(all.map((s) => s.argv[0])).toEqual(['compare', 'deploy', 'deploy', 'bench', 'report', 'destroy', 'destroy']);
+    expect(all.map((s) => s.argv[0])).toEqual(['compare', 'compare', 'destroy', 'destroy']);
     for (const s of all) expect(checkAgainstCli(s.argv), s.step).toEqual([]);
     // The AWS job tears down in a step that always runs.
     const aws = archcompareSteps('aws.yml', vars);
     expect(aws.find((s) => s.job === 'compare' && s.argv[0] === 'destroy')).toMatchObject({ always: true, argv: expect.arrayContaining(['--all', '--state']) });
+    // The AWS job's one compare step gates the run, keeps its state in S3 and guards the cost.
+    expect(aws.find((s) => s.job === 'compare' && s.argv[0] === 'compare')!.argv).toEqual(expect.arrayContaining(['--target', 'aws', '--yes', '--max-hourly-cost', '--state', '--fail-if', '--output']));
   });
 
   it('the pull-request profile is a valid load profile with a gate', async () => {

@@ -9,6 +9,8 @@ import { buildReport } from '../../src/report/build.js';
 import { ReportSchema, type Report } from '../../src/report/model.js';
 import { renderReport } from '../../src/report/render/index.js';
 import { renderText } from '../../src/report/render/text.js';
+import { thresholdOf } from '../../src/gates/thresholds.js';
+import { applyGates } from '../../src/report/gates.js';
 import { ReportView } from '../../src/report/ui/ReportView.js';
 import { fixtureInputs } from './support/inputs.js';
 
@@ -52,6 +54,8 @@ const VARIANTS: Record<string, Report> = {
     r.latency.serverSide = { traditional: side('AWS/ApplicationELB TargetResponseTime', 41, false), serverless: side('AWS/ApiGateway Latency', 180, true) };
     r.coldStarts.serverless.platform = { count: 14, headerCount: 12, initP50Ms: 212.5, initP95Ms: 480, source: 'cw' };
   }),
+  // Gates, coloured by outcome: a threshold one model fails and the other passes, one both pass.
+  gated: applyGates(fixture, [thresholdOf('p95>100ms')], [thresholdOf('errors>50%')]),
   // Long prose that wraps (a word longer than a row, a row filled to the last column, wide
   // characters, emoji Ink's two width measures disagree on) and a criterion row too wide for 80.
   'wrapping and wide characters': variant((r) => {

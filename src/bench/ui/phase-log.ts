@@ -26,7 +26,7 @@ export function formatPhaseLine(model: string, phase: PhaseResult): string {
 }
 
 export function formatStageLine(p: BenchProgress): string | undefined {
-  if (p.stage === 'setup') return `[${p.model}] preparing: health check, catalog, seed users`;
+  if (p.stage === 'setup') return p.note ? `[${p.model}] ${p.note}` : `[${p.model}] preparing: health check, catalog, seed users`;
   if (p.stage === 'invariants') return `[${p.model}] checking invariants`;
   if (p.stage === 'metrics' && p.note) return `[${p.model}] ${p.note}`;
   return undefined;

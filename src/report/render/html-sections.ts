@@ -1,4 +1,5 @@
 import { breakEvenText, coldStartRows, serverLatencyRow, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
+import { gateRows, gatesTitle, markedOutcome } from '../gates.js';
 import { projectionRows } from '../projection.js';
 import type { Report, ReportModel } from '../model.js';
 
@@ -13,6 +14,12 @@ type Cell = string | { html: string };
 const cell = (c: Cell, i: number) => `<td${i > 0 ? ' class="num"' : ''}>${typeof c === 'string' ? esc(c) : c.html}</td>`;
 function table(head: string[], rows: Cell[][]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+/** A model's gate cell, coloured by its outcome. */
+function gateCell(check: Parameters<typeof markedOutcome>[0]): string {
+  const text = esc(markedOutcome(check, { failed: '✗ fails', passed: '✓ passes' }));
+  return check ? `<span class="${check.failed ? 'gate-failed' : 'gate-passed'}">${text}</span>` : text;
 }
 
 export function htmlSections(report: Report) {
@@ -48,6 +55,13 @@ export function htmlSections(report: Report) {
         ...((row) => (row ? [[row[0]!, '', row[1]!, row[2]!]] : []))(serverLatencyRow(report)),
       ],
     ) + `<p class="muted">${esc(report.latency.source)}</p>`;
+  const gates = report.gates
+    ? `<h3>${esc(gatesTitle(report.gates))}</h3>` +
+      table(
+        ['fails when', 'set by', 'traditional', 'serverless'],
+        gateRows(report).map((g) => [{ html: code(g.expression) }, g.source, ...MODELS.map((m) => ({ html: gateCell(g.checks[m]) }))]),
+      )
+    : '';
   const cs = report.coldStarts;
   const coldStarts =
     table(
@@ -85,5 +99,5 @@ export function htmlSections(report: Report) {
   const projection = pr
     ? `<h3>${esc(pr.title)}</h3>` + table(pr.header, pr.rows) + '<ul>' + [...pr.bottlenecks.map((b) => `${b.binding ? '<strong>' : ''}${esc(b.model)}${b.binding ? ' (binding)</strong>' : ''}: ${esc(b.text)}`), ...pr.notes.map(esc)].map((li) => `<li>${li}</li>`).join('') + '</ul>'
     : '';
-  return { header, verdict, cost, latency, coldStarts, scaling, effort, provenance, projection };
+  return { header, verdict, cost, latency, gates, coldStarts, scaling, effort, provenance, projection };
 }

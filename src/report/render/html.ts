@@ -156,7 +156,7 @@ body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: 
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 0 0 8px; } h3 { font-size: 16px; margin: 28px 0 8px; border-bottom: 1px solid #e2e8f0; padding-bottom: 4px; }
 table { border-collapse: collapse; margin: 8px 0 12px; font-size: 13px; } th, td { border: 1px solid #e2e8f0; padding: 4px 8px; vertical-align: top; } th { background: #f8fafc; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; } code { font-size: 12px; background: #f1f5f9; padding: 0 3px; border-radius: 3px; }
-.chart { margin: 12px 0 20px; } .muted { color: #64748b; font-size: 12px; } .warn { color: #b45309; }
+.chart { margin: 12px 0 20px; } .muted { color: #64748b; font-size: 12px; } .warn { color: #b45309; } .gate-failed { color: #b91c1c; font-weight: 600; } .gate-passed { color: #15803d; }
 details { margin: 6px 0; } summary { cursor: pointer; }
 `;
 
@@ -181,6 +181,7 @@ ${body.cost}
 <h3>Latency</h3>
 <div class="chart" id="chart-p95"></div>
 ${body.latency}
+${body.gates}
 <h3>Cold starts</h3>
 <div class="chart" id="chart-cold"></div>
 ${body.coldStarts}

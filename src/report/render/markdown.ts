@@ -1,5 +1,5 @@
 import { breakEvenText, coldStartRows, serverLatencyRow, figure, money, pricedUsageText, requests, scalingRows, triple, winnerText } from '../format.js';
-import { gatesMarkdownRows } from '../gates.js';
+import { gatesMarkdownRows, gatesTitle } from '../gates.js';
 import { projectionRows } from '../projection.js';
 import type { Report, ReportModel } from '../model.js';
 
@@ -60,7 +60,7 @@ export function renderMarkdown(report: Report): string {
   if (MODELS.some((m) => report.latency.overall[m].corrected)) out.push('\\* coordinated-omission corrected: the generator fell behind its schedule.');
 
   if (report.gates) {
-    out.push(`### Gates: ${report.gates.failed ? 'failed' : 'passed'}`);
+    out.push(`### ${gatesTitle(report.gates)}`);
     out.push(table(['fails when', 'set by', 'traditional', 'serverless'], gatesMarkdownRows(report)));
   }
 

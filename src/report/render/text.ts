@@ -40,7 +40,7 @@ interface Code {
 }
 const BOLD: Code = { open: 1, close: 22 };
 const DIM: Code = { open: 2, close: 22 };
-const TONE: Record<Tone, Code> = { cyan: { open: 36, close: 39 }, blue: { open: 34, close: 39 }, magenta: { open: 35, close: 39 }, yellow: { open: 33, close: 39 } };
+const TONE: Record<Tone, Code> = { cyan: { open: 36, close: 39 }, blue: { open: 34, close: 39 }, magenta: { open: 35, close: 39 }, yellow: { open: 33, close: 39 }, red: { open: 31, close: 39 }, green: { open: 32, close: 39 } };
 const PLAIN: readonly Code[] = [];
 
 /** One character (a grapheme) and the styles it is drawn with. */

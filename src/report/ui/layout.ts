@@ -1,4 +1,5 @@
 import { breakEvenText, count, figure, measuredFiguresText, money, ms, pct, pricedUsageText, requests, scalingText, serverTriple, triple, winnerText } from '../format.js';
+import { gateRows, gatesTitle, markedOutcome } from '../gates.js';
 import { projectionRows } from '../projection.js';
 import type { Report, ReportModel } from '../model.js';
 import { bar, sparkline } from './charts.js';
@@ -9,7 +10,7 @@ import { bar, sparkline } from './charts.js';
  * (ReportView) and the plain-string renderer (render/text.ts, which needs no React or layout
  * engine and so starts fast). No Ink or React here.
  */
-export type Tone = 'cyan' | 'blue' | 'magenta' | 'yellow';
+export type Tone = 'cyan' | 'blue' | 'magenta' | 'yellow' | 'red' | 'green';
 
 /** A run of text, in its own colour when `tone` is set (a terminal with colours only). */
 export interface Span {
@@ -127,6 +128,15 @@ export function reportBlocks(report: Report, width: number): Block[] {
   if (serverSide.traditional || serverSide.serverless) line(row(' server-side (whole run)', serverTriple(serverSide.traditional), serverTriple(serverSide.serverless)));
   dim(`  p95 per second, scale 0–${ms(p95Max)}, ${report.latency.p95Series.t.length} s (wall)`);
   for (const m of MODELS) spark(m, sparkline(report.latency.p95Series[m], sparkWidth, p95Max), toneOf(m));
+
+  if (report.gates) {
+    heading(gatesTitle(report.gates).toUpperCase());
+    dim(row('fails when', 'traditional', 'serverless', 'set by'));
+    for (const g of gateRows(report)) {
+      const outcome = (m: ReportModel) => text(fit(markedOutcome(g.checks[m], { failed: '✗', passed: '✓' }), L.value), g.checks[m] ? (g.checks[m]!.failed ? 'red' : 'green') : undefined);
+      blocks.push({ kind: 'line', spans: [text(`  ${fit(g.expression, L.label)}`), outcome('traditional'), outcome('serverless'), text(g.source)] });
+    }
+  }
 
   const cs = report.coldStarts;
   const effect = (m: ReportModel) => (cs[m].p95EffectMs === null ? '–' : `+${ms(cs[m].p95EffectMs)}`);
