@@ -167,8 +167,8 @@ describe.skipIf(!terraform || !motoBin)('the AWS workflow against moto_server: c
     const runnerD = tempDir('archcompare-runner-d-');
     mkdirSync(path.join(runnerD, '.archcompare'));
     copyFileSync(path.join(runner.a, '.archcompare', 'instance-boots.json'), path.join(runnerD, '.archcompare', 'instance-boots.json'));
-    const deploy = workflow().find((s) => s.argv[0] === 'deploy' && s.argv.includes('traditional'))!;
-    const r = await runCli([...onMoto(deploy.argv.map((a, i, all) => (all[i - 1] === '--max-hourly-cost' ? '0.01' : a))), '--run-id', 'ac-measured'], { cwd: runnerD });
+    // A plan-only deploy: the guardrail refuses it after synth, which is where the grace period is chosen.
+    const r = await runCli(onMoto(['deploy', '--model', 'traditional', '--target', 'aws', '--region', 'us-east-1', '--yes', '--max-hourly-cost', '0.01', '--run-id', 'ac-measured']), { cwd: runnerD });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/health-check grace period \d+ s \(measured on \d{4}-\d\d-\d\d from 2 boots: p95 \d+ s × 1\.5 \(stack\.measuredBootMargin\) \+ 2 × 15 s health checks\)/);
   }, 600_000);

@@ -20,7 +20,7 @@ describe('the pull-request workflow', () => {
     expect([EXIT_CODES.ok, EXIT_CODES.thresholdFailed], r.stderr).toContain(r.code);
     expect(r.stderr).toMatch(/✔ destroy\s+nothing left of traditional, serverless/);
     expect(r.stderr).toMatch(/^(pass|FAIL) serverless: p95>300ms \(.* ms, from --fail-if\)$/m);
-    expect(r.stderr).toMatch(/^(pass|FAIL) traditional: errors>5% \(.* %, from profile\)$/m);
+    expect(r.stderr).toMatch(/^(pass|FAIL) traditional: errors>5% \(.*%, from profile\)$/m);
     const md = readFileSync(path.join(cwd, 'report.md'), 'utf8');
     expect(md).toMatch(/^## archcompare: /);
     expect(md).toMatch(/### Gates: (passed|failed)/);
