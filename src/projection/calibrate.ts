@@ -185,7 +185,12 @@ function withOrigin<T>(param: Param<T>, value: T, origin: Origin): Param<T> {
   return { value, unit: param.unit, origin };
 }
 
-export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ result: BenchResult; file: string }>): CalibrationOutcome {
+/**
+ * `replayLocal`: the parameters will replay the local runs themselves (--validate), whose load balancer
+ * holds an instance's request slot for a request's whole time (its database waits too): the instances'
+ * time per request is then the slot occupancy, not their process CPU.
+ */
+export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ result: BenchResult; file: string }>, options: { replayLocal?: boolean } = {}): CalibrationOutcome {
   let p = { ...base };
   const notes: string[] = [];
   const traditional = runs.find((r) => r.result.model === 'traditional');
@@ -201,7 +206,7 @@ export function calibrateFromRuns(base: ProjectionParameters, runs: Array<{ resu
   if (traditional) {
     // The instances' real CPU (the local server processes' own, or CloudWatch's on AWS) when the run has it;
     // else the local slot occupancy, which also counts the time a request waits on the database.
-    const processCpu = instanceProcessCpuMsPerRequest(traditional.result, p.instanceVcpus.value);
+    const processCpu = options.replayLocal ? undefined : instanceProcessCpuMsPerRequest(traditional.result, p.instanceVcpus.value);
     const occupancy = processCpu ? undefined : busyMsPerRequest(traditional.result, p.instanceVcpus.value);
     const busy = processCpu ?? occupancy;
     if (busy) {

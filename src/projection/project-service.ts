@@ -216,11 +216,11 @@ export async function validateRun(options: { run: string; resultsDir?: string; c
   const saved = await savedRuns(options.run, options.resultsDir, MODELS);
   if (saved.length === 0) throw new UserError(`--validate ${options.run}: no bench result to validate against`, 'run `archcompare bench` (local target) first');
   const aws = saved.filter((r) => r.result.target.kind !== 'local');
-  if (aws.length) throw new UserError(`--validate ${options.run}: ${aws.map((r) => r.file).join(', ')} ran on the ${aws[0]!.result.target.kind} target`, 'validate against a local run: its timeline is measured (AWS runs have no CloudWatch figures yet)');
+  if (aws.length) throw new UserError(`--validate ${options.run}: ${aws.map((r) => r.file).join(', ')} ran on the ${aws[0]!.result.target.kind} target`, 'validate against a local run: --validate replays the local target (its time-scaled delays, its load balancer), not AWS');
   const config = await loadStackConfig(options.configFile, { runId: 'projected' });
   const first = saved[0]!.result;
   const timeout = { value: first.profile.definition.requestTimeout ? durationSeconds(first.profile.definition.requestTimeout) : 10, unit: 's', origin: { kind: 'config' as const, source: `profile ${first.profile.name}` } };
-  let parameters = calibrateFromRuns(modelledParameters(config, timeout), saved);
+  let parameters = calibrateFromRuns(modelledParameters(config, timeout), saved, { replayLocal: true });
   if (options.calibrationFile) parameters = { ...parameters, parameters: await calibrationFromFile(options.calibrationFile, parameters.parameters) };
   const validation = validateAgainstRuns(parameters.parameters, saved.map((r) => r.result), options.seed ?? DEFAULT_SEED);
   return { validation, text: `${renderValidation(validation, options.run)}calibration: ${parameters.summary}\n`, calibration: parameters.summary };

@@ -77,7 +77,8 @@ describe('--validate: the projection against a saved local run at its own scale'
   it('passes against a real spike run made on a quiet machine, judging every phase the machine did not bound', () => {
     const quiet = (m: string) => BenchResultSchema.parse(JSON.parse(readFileSync(path.resolve('test/projection/fixtures/quiet-spike', `${m}.json`), 'utf8')));
     const saved = [quiet('traditional'), quiet('serverless')];
-    const { parameters: calibrated } = calibrateFromRuns(base, saved.map((result, i) => ({ result, file: `quiet-${i}.json` })));
+    // As --validate calibrates: the instances' time is the local slot occupancy the replay models.
+    const { parameters: calibrated } = calibrateFromRuns(base, saved.map((result, i) => ({ result, file: `quiet-${i}.json` })), { replayLocal: true });
     const v = validateAgainstRuns(calibrated, saved, 1);
     expect(v.passed, renderValidation(v, 'quiet-spike')).toBe(true);
     // Every traditional phase is judged (the machine was quiet); serverless phases whose cold starts queued for
