@@ -140,7 +140,7 @@ export function renderProjection(o: ProjectOutcome, format: 'text' | 'md'): stri
   }
   out.push(h('Verdict at the projected scale'));
   out.push(verdict(o));
-  out.push(h('Parameters (value and origin: config, modelled with its source, measured, calibrated, override)'));
+  out.push(h('Parameters (value and origin: config, published by AWS, modelled with its source, measured, calibrated, override)'));
   if (md) out.push(...table(['parameter', 'value', 'unit', 'origin'], o.parameters.map((p) => [p.name, p.value, p.unit, p.source]), md));
   else for (const p of o.parameters) out.push(`  ${p.name} = ${p.value} (${p.unit})\n      ${p.source}`);
   out.push(h('Results'));

@@ -146,7 +146,7 @@ export function projectTraditional(p: ProjectionParameters, schedule: LoadSchedu
     // CloudWatch's CPUUtilization is of the whole vCPUs: an instance held at its baseline reports the baseline.
     const utilisation = nominalServers > 0 ? Math.min(1, inst.busyServers / nominalServers) : 0;
     if (baseline !== null && inService > 0) {
-      const busyVcpusPerInstance = (utilisation * vcpus);
+      const busyVcpusPerInstance = utilisation * vcpus;
       for (const c of serving) c.credits = Math.min(creditCap + launchCredits, Math.max(0, c.credits + (earnPerSecond - busyVcpusPerInstance / 60) * step.dtS));
       creditsSeries(t, serving.reduce((n, c) => n + c.credits * c.count, 0) / inService);
     }

@@ -301,7 +301,7 @@ export const ProjectionSectionSchema = z.object({
   traditional: ProjectedModelSchema,
   serverless: ProjectedModelSchema,
   verdict: z.string(),
-  /** How many parameters were measured, calibrated, config, modelled or overridden. */
+  /** How many parameters were measured, calibrated, config, published, modelled or overridden. */
   origins: z.record(z.string(), z.number()),
 });
 export type ProjectionSection = z.infer<typeof ProjectionSectionSchema>;
