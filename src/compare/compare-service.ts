@@ -79,12 +79,14 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
   const { profile } = await resolveBenchProfile(req.profile);
   let guard = req.guard;
   if (req.target === 'aws') {
-    const [{ requireConsentPossible }, { peakRate }] = await Promise.all([import('../deploy/guardrails.js'), import('../bench/schedule.js')]);
+    const [{ requireConsentPossible, planBarrier }, { peakRate }] = await Promise.all([import('../deploy/guardrails.js'), import('../bench/schedule.js')]);
     requireConsentPossible(req.guard ?? { assumeYes: false, interactive: false }, 'compare');
     // The load the serverless stack must carry, for the Lambda concurrency pre-flight ("max" phases have no rate to plan for).
     const rated = profile.phases.filter((p) => p.rate !== 'max');
     const top = rated.reduce<(typeof rated)[number] | undefined>((best, p) => (!best || peakRate(p.rate) > peakRate(best.rate) ? p : best), undefined);
     if (top && guard) guard = { ...guard, peak: { peakRps: peakRate(top.rate), source: `peak of profile ${profile.name} (phase ${top.name})` } };
+    // Both plans priced before either applies: --max-hourly-cost limits their sum, one question for both.
+    if (guard) guard = { ...guard, barrier: planBarrier(req.models, guard) };
   }
   const timeScale = req.timeScale ?? (req.target === 'local' ? (profile.timeScale ?? 1) : 1);
   let steps = initialSteps(req.models);
@@ -122,6 +124,8 @@ export async function compare(req: CompareRequest): Promise<CompareOutcome> {
           deployed.push(model);
           set(`deploy:${model}`, { status: 'done', detail: record.url });
         } catch (err) {
+          // The other plans must not wait for this one's price (a no-op once they were decided).
+          guard?.barrier?.abandon(model, (err as Error).message.split('\n')[0] ?? 'failed');
           // A failed deploy may still have created things: it is torn down with the rest.
           deployed.push(model);
           set(`deploy:${model}`, { status: 'failed', detail: (err as Error).message.split('\n')[0] });

@@ -210,7 +210,8 @@ export async function deployToAws(opts: AwsDeployOptions): Promise<DeploymentRec
     progress.step('pricing the plan');
     const cost = await pricePlan(bin, workdir, env, region);
     progress.log('unpricedBecause' in cost ? `the plan could not be priced: ${cost.unpricedBecause}` : describePlanCost(cost));
-    const decision = guardrailDecision(cost, guard);
+    if (guard.barrier) progress.step('waiting for the other plans to be priced');
+    const decision = guard.barrier ? await guard.barrier.decide(model, cost) : guardrailDecision(cost, guard);
     if (decision.action === 'refuse') throw decision.error;
     if (decision.action === 'ask') {
       const yes = guard.confirm ? await guard.confirm(decision.question) : false;

@@ -78,6 +78,8 @@ export function requireConsentPossible(opts: ConsentOptions, command = 'deploy')
 /** What the aws target needs before it applies: consent, a cost limit, a way to ask, and the load it must carry. */
 export interface DeployGuard extends ConsentOptions {
   maxHourlyCost?: Decimal;
+  /** compare: the models' priced plans meet here and are decided together, before either applies. */
+  barrier?: PlanBarrier;
   /** Asks the person at the terminal; resolves true to apply. */
   confirm?: (question: string) => Promise<boolean>;
   /** The load profile's peak, for the Lambda concurrency pre-flight (compare knows it; deploy alone does not). */
@@ -117,4 +119,63 @@ export function parseMaxHourlyCost(input: string): Decimal {
   if (!/^\d+(\.\d+)?$/.test(text) || new Decimal(text).lte(ZERO))
     throw new UserError(`--max-hourly-cost ${input}: not a positive amount of USD per hour`, 'pass e.g. --max-hourly-cost 0.50');
   return new Decimal(text);
+}
+
+type PricedPlan = PlanCost | { unpricedBecause: string };
+
+/**
+ * Several deployments decided as one (compare deploys both models at once): each waits, after pricing its
+ * plan, until every other plan is priced; then --max-hourly-cost limits their sum, and a terminal is
+ * asked once for all. A deployment that fails before its plan is priced abandons the barrier, and the
+ * others are refused: nothing is applied.
+ */
+export interface PlanBarrier {
+  decide(model: string, cost: PricedPlan): Promise<GuardrailDecision>;
+  abandon(model: string, reason: string): void;
+}
+
+export function planBarrier(models: readonly string[], guard: ConsentOptions & { maxHourlyCost?: Decimal; confirm?: (question: string) => Promise<boolean> }): PlanBarrier {
+  const costs = new Map<string, PricedPlan>();
+  let settle: (d: GuardrailDecision) => void = () => {};
+  const decided = new Promise<GuardrailDecision>((resolve) => (settle = resolve));
+  let done = false;
+  const finish = (d: GuardrailDecision) => {
+    if (!done) {
+      done = true;
+      settle(d);
+    }
+  };
+  const decideAll = async (): Promise<GuardrailDecision> => {
+    // In the order the models were named, not the order their plans finished.
+    const entries = models.map((m) => [m, costs.get(m)!] as [string, PricedPlan]);
+    const unpriced = entries.filter((e): e is [string, { unpricedBecause: string }] => 'unpricedBecause' in e[1]);
+    const priced = entries.filter((e): e is [string, PlanCost] => !('unpricedBecause' in e[1]));
+    const hourly = priced.reduce((sum, [, c]) => sum.plus(c.hourly), ZERO);
+    const monthly = priced.reduce((sum, [, c]) => sum.plus(c.monthly), ZERO);
+    const each = priced.map(([m, c]) => `${m} ${usd(c.hourly, 4)}`).join(', ');
+    if (unpriced.length && guard.maxHourlyCost !== undefined)
+      return { action: 'refuse', error: new UserError(`--max-hourly-cost ${guard.maxHourlyCost.toString()} cannot be enforced: the ${unpriced.map(([m]) => m).join(' and ')} plan could not be priced (${unpriced[0]![1].unpricedBecause})`, 'fix the pricing problem above, or drop --max-hourly-cost') };
+    if (guard.maxHourlyCost !== undefined && hourly.gt(guard.maxHourlyCost))
+      return {
+        action: 'refuse',
+        error: new UserError(
+          `the plans cost ${usd(hourly, 4)}/hour (${usd(monthly, 2)}/month) together at list price (${each}), above --max-hourly-cost ${usd(guard.maxHourlyCost, 4)}: nothing was applied`,
+          'shrink the stack config (instance type, ASG bounds, NAT gateways, DB class) or raise --max-hourly-cost',
+        ),
+      };
+    if (guard.assumeYes) return { action: 'apply' };
+    const question = `The plans cost ${usd(hourly, 4)}/hour (${usd(monthly, 2)}/month) together at list price before any traffic (${each})${unpriced.length ? `; the ${unpriced.map(([m]) => m).join(' and ')} plan could not be priced` : ''}. Apply ${costs.size > 1 ? 'all' : 'it'}?`;
+    const yes = guard.confirm ? await guard.confirm(question) : false;
+    return yes ? { action: 'apply' } : { action: 'refuse', error: new UserError('cancelled before terraform apply: nothing was created', 'run it again and answer y, or pass --yes', 1) };
+  };
+  return {
+    decide(model, cost) {
+      costs.set(model, cost);
+      if (!done && models.every((m) => costs.has(m))) void decideAll().then(finish, (err: unknown) => finish({ action: 'refuse', error: err instanceof UserError ? err : new UserError(String(err), 'run it again') }));
+      return decided;
+    },
+    abandon(model, reason) {
+      finish({ action: 'refuse', error: new UserError(`${model} failed before its plan was priced (${reason}): no plan was applied`, 'fix the error above and run it again') });
+    },
+  };
 }

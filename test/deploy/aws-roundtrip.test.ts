@@ -69,13 +69,14 @@ describe.skipIf(!terraform || !motoBin)('the AWS workflow against moto_server: c
     for (const [Namespace, data] of byNamespace) for (let i = 0; i < data.length; i += 20) await cw.send(new PutMetricDataCommand({ Namespace, MetricData: data.slice(i, i + 20) }));
   }
 
-  it('refuses plans above --max-hourly-cost before anything is created', async () => {
-    // Below both plans' prices: compare deploys both at once, so a limit only one plan exceeds lets the other apply.
-    const argv = onMoto(compareStep().argv.map((a, i, all) => (all[i - 1] === '--max-hourly-cost' ? '0.0001' : a)));
+  it('refuses both plans when their sum is above --max-hourly-cost, before either is applied', async () => {
+    // 0.01/hour: below the traditional plan (about $0.15), above the serverless one (about $0.001). Both are priced before either
+    // applies, so neither is (each deployment checked on its own used to let the serverless one apply).
+    const argv = onMoto(compareStep().argv.map((a, i, all) => (all[i - 1] === '--max-hourly-cost' ? '0.01' : a)));
     const r = await runCli(argv, { cwd: runner.c });
     expect(r.code, r.stderr).toBe(2);
     for (const model of ['traditional', 'serverless']) expect(r.stderr).toMatch(new RegExp(`\\[deploy ${model}\\] the plan creates \\d+ resources costing \\$\\d+\\.\\d{4}/hour, \\$\\d+\\.\\d{2}/month at list price \\(us-east-1, prices as of`));
-    expect(r.stderr).toMatch(/^Error: the plan costs \$\d+\.\d{4}\/hour \(\$\d+\.\d{2}\/month\) at list price, above --max-hourly-cost \$0\.0001\. Fix: /m);
+    expect(r.stderr).toMatch(/^Error: the plans cost \$\d+\.\d{4}\/hour \(\$\d+\.\d{2}\/month\) together at list price \(traditional \$\d+\.\d{4}, serverless \$\d+\.\d{4}\), above --max-hourly-cost \$0\.0100: nothing was applied\. Fix: /m);
     expect(r.stderr).not.toMatch(/terraform apply/);
     expect(await stateKeys()).toEqual([]);
     expect(JSON.parse((await runCli(['status', '--json'], { cwd: runner.c })).stdout)).toEqual([]);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTerraformFile } from '../../src/architecture/terraform-document.js';
 import { HOURS_PER_MONTH } from '../../src/cost/units.js';
-import { describePlanCost, guardrailDecision, parseMaxHourlyCost, planStandingCost, requireConsentPossible, type PlanCost } from '../../src/deploy/guardrails.js';
+import { describePlanCost, guardrailDecision, parseMaxHourlyCost, planBarrier, planStandingCost, requireConsentPossible, type PlanCost } from '../../src/deploy/guardrails.js';
 import { UserError } from '../../src/errors.js';
 import { Decimal } from '../../src/pricing/money.js';
 import { loadPriceBook } from '../../src/pricing/snapshot-store.js';
@@ -65,5 +65,46 @@ describe('the guardrail decision', () => {
     expect(parseMaxHourlyCost('$0.50').toString()).toBe('0.5');
     expect(parseMaxHourlyCost('2').toString()).toBe('2');
     for (const bad of ['0', '-1', 'abc', '1e3', '']) expect(() => parseMaxHourlyCost(bad)).toThrow(/--max-hourly-cost/);
+  });
+});
+
+describe('compare: both plans decided together before either applies', () => {
+  const plan = (hourly: string): PlanCost => ({ region: 'us-east-1', pricesAsOf: '2026-11-01', resources: 10, hourly: new Decimal(hourly), monthly: new Decimal(hourly).mul(HOURS_PER_MONTH), top: [], unpriced: [] });
+
+  it('refuses both when their sum passes --max-hourly-cost, though each plan alone is within it', async () => {
+    const barrier = planBarrier(['traditional', 'serverless'], { assumeYes: true, interactive: false, maxHourlyCost: new Decimal('0.20') });
+    const [a, b] = await Promise.all([barrier.decide('traditional', plan('0.1500')), barrier.decide('serverless', plan('0.0600'))]);
+    expect(a.action).toBe('refuse');
+    expect(b).toBe(a);
+    if (a.action !== 'refuse') throw new Error('not refused');
+    expect(a.error.oneLine).toMatch(/^the plans cost \$0\.2100\/hour \(\$153\.30\/month\) together at list price \(traditional \$0\.1500, serverless \$0\.0600\), above --max-hourly-cost \$0\.2000: nothing was applied\. Fix: /);
+  });
+
+  it('waits for every plan: the first decided only once the second is priced, then both apply', async () => {
+    const barrier = planBarrier(['traditional', 'serverless'], { assumeYes: true, interactive: false, maxHourlyCost: new Decimal('0.50') });
+    let first: string | undefined;
+    const a = barrier.decide('traditional', plan('0.1500')).then((d) => (first = d.action));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(first).toBeUndefined();
+    expect((await barrier.decide('serverless', plan('0.0010'))).action).toBe('apply');
+    await a;
+    expect(first).toBe('apply');
+  });
+
+  it('asks a terminal once for both, and a no refuses both', async () => {
+    const questions: string[] = [];
+    const barrier = planBarrier(['traditional', 'serverless'], { assumeYes: false, interactive: true, confirm: async (q) => (questions.push(q), false) });
+    const [a, b] = await Promise.all([barrier.decide('traditional', plan('0.1500')), barrier.decide('serverless', plan('0.0010'))]);
+    expect(questions).toEqual(['The plans cost $0.1510/hour ($110.23/month) together at list price before any traffic (traditional $0.1500, serverless $0.0010). Apply all?']);
+    expect([a.action, b.action]).toEqual(['refuse', 'refuse']);
+  });
+
+  it('a deployment that fails before its plan is priced releases the others, refused: nothing is applied', async () => {
+    const barrier = planBarrier(['traditional', 'serverless'], { assumeYes: true, interactive: false });
+    const waiting = barrier.decide('serverless', plan('0.0010'));
+    barrier.abandon('traditional', 'terraform plan failed');
+    const d = await waiting;
+    expect(d.action).toBe('refuse');
+    if (d.action === 'refuse') expect(d.error.oneLine).toMatch(/^traditional failed before its plan was priced \(terraform plan failed\): no plan was applied/);
   });
 });
