@@ -225,6 +225,16 @@ export function noTrafficReason(target: Pick<BenchTarget, 'model' | 'url' | 'emu
   return `NO TRAFFIC SENT to ${target.model}: its front door ${target.url} does not answer (${cause}); it was deployed on the AWS emulator at ${target.emulator}, which does not serve the app. No latency, errors or cold starts were measured; CloudWatch is still read for the window`;
 }
 
+/** The run's identity as the result records it. */
+function whatRan(opts: RunBenchOptions) {
+  return { runId: opts.runId, target: opts.target, profile: opts.profile, profileFile: opts.profileFile, timeScale: opts.timeScale };
+}
+
+/** Every invariant marked skipped, saying why (a run that sent nothing, or was interrupted, proves none). */
+function skippedInvariants(opts: RunBenchOptions, detail: string) {
+  return (opts.invariants ?? defaultInvariants).map((inv) => ({ id: inv.id, description: inv.description, status: 'skipped' as const, checked: 0, violations: [], detail }));
+}
+
 /**
  * A run that sent nothing: every phase planned, none run, invariants skipped, the target's metrics
  * of the window still read. Partial, with the reason, so no report reads it as a measurement.
@@ -235,14 +245,10 @@ async function runWithoutTraffic(opts: RunBenchOptions, reason: string, emit: (p
   emit({ ...idle, stage: 'setup', note: reason });
   const endedAt = new Date();
   const result = assembleResult({
-    runId: opts.runId,
-    target,
-    profile,
-    profileFile: opts.profileFile,
-    timeScale: opts.timeScale,
+    ...whatRan(opts),
     run: { startedAt, endedAt, planned: planPhases(profile, opts.timeScale), phases: [], measured: [], samples: [], series: [], maxWorkers: 1, partialReason: reason },
     products: null,
-    invariants: (opts.invariants ?? defaultInvariants).map((inv) => ({ id: inv.id, description: inv.description, status: 'skipped' as const, checked: 0, violations: [], detail: 'no traffic was sent' })),
+    invariants: skippedInvariants(opts, 'no traffic was sent'),
     scalingTimeline: await scalingTimeline(target, { from: startedAt, to: endedAt }, { onProgress: (note) => emit({ ...idle, stage: 'metrics', note }), signal: opts.signal }),
     // The reason is the partial reason, which every report repeats: not a second time as a warning.
     warnings: [...(opts.warnings ?? [])],
@@ -303,18 +309,14 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchResult> {
 
   let invariants: InvariantOutcome[];
   if (isPartial(run)) {
-    invariants = (opts.invariants ?? defaultInvariants).map((inv) => ({ id: inv.id, description: inv.description, status: 'skipped' as const, checked: 0, violations: [], detail: 'the run was interrupted' }));
+    invariants = skippedInvariants(opts, 'the run was interrupted');
   } else {
     emit({ ...idle, stage: 'invariants', runElapsedS: runElapsedS(), runRemainingS: 0, capacity: run.lastCapacity });
     invariants = await checkInvariants(opts.invariants ?? defaultInvariants, invariantContext(target.url, ledger));
   }
 
   const result = assembleResult({
-    runId: opts.runId,
-    target,
-    profile,
-    profileFile: opts.profileFile,
-    timeScale: opts.timeScale,
+    ...whatRan(opts),
     run,
     products: prepared.products,
     invariants,
