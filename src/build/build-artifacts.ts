@@ -75,6 +75,13 @@ async function describe(name: string, file: string): Promise<ArtifactInfo> {
 // A fixed mtime keeps identical inputs giving identical tarballs (and so an unchanged S3 object).
 const TAR_MTIME = new Date('2020-01-01T00:00:00Z');
 
+/** A gzipped tarball of `entries` under `cwd`, renamed into place whole: a concurrent synth never uploads half of one. */
+async function packTarball(cwd: string, entries: string[], out: string): Promise<void> {
+  const staged = `${out}.${process.pid}.tmp`;
+  await tar.create({ gzip: true, cwd, file: staged, portable: true, mtime: TAR_MTIME }, entries);
+  await rename(staged, out);
+}
+
 interface ServerTarballStamp {
   inputs: { app: string; node: string; rdsCaBundle: string };
   artifact: ArtifactInfo;
@@ -109,10 +116,7 @@ export async function ensureServerTarball(arch: InstanceArchitecture, progress: 
     await copyFile(node.license, path.join(root, SERVER_TARBALL_LAYOUT.nodeLicense));
     await writeFile(path.join(root, SERVER_TARBALL_LAYOUT.rdsCaBundle), RDS_CA_BUNDLE_PEM);
     progress(`packing ${path.basename(out)} (Node.js ${NODE_RUNTIME.version} for ${arch}, RDS CA bundle from ${RDS_CA_BUNDLE_SOURCE})`);
-    const staged = `${out}.${process.pid}.tmp`;
-    await tar.create({ gzip: true, cwd: root, file: staged, portable: true, mtime: TAR_MTIME }, ['package.json', 'server', 'node', SERVER_TARBALL_LAYOUT.rdsCaBundle]);
-    // Renamed into place whole: a concurrent synth never uploads half a tarball.
-    await rename(staged, out);
+    await packTarball(root, ['package.json', 'server', 'node', SERVER_TARBALL_LAYOUT.rdsCaBundle], out);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -150,9 +154,7 @@ export async function buildArtifacts(opts: BuildOptions = {}): Promise<ArtifactI
   const serverDir = path.join(work, 'server-root');
   await bundle(SERVER_ENTRY, path.join(serverDir, 'server', 'index.mjs'));
   await writeFile(path.join(serverDir, 'package.json'), JSON.stringify({ name: 'archcompare-server', private: true, type: 'module' }, null, 2));
-  const appStaged = `${artifactPaths.serverAppTarball()}.${process.pid}.tmp`;
-  await tar.create({ gzip: true, cwd: serverDir, file: appStaged, portable: true, mtime: TAR_MTIME }, ['package.json', 'server']);
-  await rename(appStaged, artifactPaths.serverAppTarball());
+  await packTarball(serverDir, ['package.json', 'server'], artifactPaths.serverAppTarball());
   infos.push(await describe('server-app', artifactPaths.serverAppTarball()));
   for (const arch of opts.architectures ?? []) infos.push(await ensureServerTarball(arch, opts.progress));
 

@@ -27,6 +27,47 @@ export function saturatedPeriods(dps: MetricDatapoint[]): { saturated: Set<strin
   return { saturated: new Set(cpu.filter((d) => d.value >= SATURATED_MACHINE_CPU_PERCENT).map((d) => d.timestamp)), periods: cpu.length };
 }
 
+/** The smallest gap between distinct datapoint timestamps: their metric period (datapoints are stamped with its start). */
+function periodMsOf(dps: readonly MetricDatapoint[]): number | undefined {
+  const starts = [...new Set(dps.map((d) => Date.parse(d.timestamp)))].sort((a, b) => a - b);
+  const gap = starts.slice(1).reduce((min, t, i) => Math.min(min, t - starts[i]!), Infinity);
+  return Number.isFinite(gap) ? gap : undefined;
+}
+
+/** Measured phases during which the local machine's CPU averaged at or above the saturation mark. */
+export function machineBoundPhases(result: BenchResult): string[] {
+  const cpu = result.scalingTimeline.datapoints.filter((d) => d.metric === 'MachineCPUUtilization');
+  // A datapoint is stamped with its period's start: a period that began before the phase overlaps it.
+  const periodMs = periodMsOf(cpu);
+  return measuredPhases(result)
+    .filter((p) => {
+      const from = Date.parse(p.startedAt) - (periodMs !== undefined ? periodMs - 1 : 0);
+      const to = Date.parse(p.endedAt);
+      const inPhase = cpu.filter((d) => Date.parse(d.timestamp) >= from && Date.parse(d.timestamp) < to);
+      return inPhase.length > 0 && inPhase.reduce((sum, d) => sum + d.value, 0) / inPhase.length >= SATURATED_MACHINE_CPU_PERCENT;
+    })
+    .map((p) => p.name);
+}
+
+/**
+ * Measured phases with cold starts that waited for one of this machine's Init slots (the local Lambda
+ * runtime's LocalInitSlotWaits: AWS runs every Init on its own microVM, this machine a few at a time), so
+ * their latency includes a queue AWS does not have.
+ */
+export function initSlotBoundPhases(result: BenchResult): string[] {
+  const waits = result.scalingTimeline.datapoints.filter((d) => d.metric === 'LocalInitSlotWaits' && d.value > 0);
+  if (!waits.length) return [];
+  const span = periodMsOf(result.scalingTimeline.datapoints) ?? 0;
+  return measuredPhases(result)
+    .filter((p) => p.totals.coldStarts.count > 0 && waits.some((d) => Date.parse(d.timestamp) < Date.parse(p.endedAt) && Date.parse(d.timestamp) + span > Date.parse(p.startedAt)))
+    .map((p) => p.name);
+}
+
+/** Measured phases whose local latency measures this machine rather than the model: either reason above. */
+export function machineLimitedPhases(result: BenchResult): Set<string> {
+  return new Set([...machineBoundPhases(result), ...initSlotBoundPhases(result)]);
+}
+
 export interface ModelUsage {
   window: MeasuredWindow;
   usage: MeasuredUsage;

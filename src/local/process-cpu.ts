@@ -35,19 +35,24 @@ export function parseProcStat(text: string): ProcessStat | undefined {
   return { ppid: ppid!, ownTicks: utime! + stime!, reapedChildTicks: cutime! + cstime! };
 }
 
-/**
- * CPU ticks of the tree rooted at `root`: every live member's own and reaped children's time. A
- * child's time moves into its parent's cutime when it is reaped, so the sum keeps counting it.
- * Undefined when the root is not in the table.
- */
-export function treeCpuTicks(table: ReadonlyMap<number, ProcessStat>, root: number): number | undefined {
-  if (!table.has(root)) return undefined;
+/** Each pid's children in the table: built once per tick, for every tree read from it. */
+export function childrenOf(table: ReadonlyMap<number, ProcessStat>): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const [pid, s] of table) {
     const list = children.get(s.ppid);
     if (list) list.push(pid);
     else children.set(s.ppid, [pid]);
   }
+  return children;
+}
+
+/**
+ * CPU ticks of the tree rooted at `root`: every live member's own and reaped children's time. A
+ * child's time moves into its parent's cutime when it is reaped, so the sum keeps counting it.
+ * Undefined when the root is not in the table.
+ */
+export function treeCpuTicks(table: ReadonlyMap<number, ProcessStat>, root: number, children: ReadonlyMap<number, number[]> = childrenOf(table)): number | undefined {
+  if (!table.has(root)) return undefined;
   let ticks = 0;
   const seen = new Set<number>();
   const stack = [root];
@@ -125,10 +130,11 @@ export function sampleProcessTrees(trees: () => WatchedTree[], everyMs = 1000): 
         return;
       }
       const table = readProcessTable();
+      const children = childrenOf(table);
       const at = performance.now();
       const keep = new Set<string>();
       for (const t of watched) {
-        const ticks = treeCpuTicks(table, t.pid!);
+        const ticks = treeCpuTicks(table, t.pid!, children);
         if (ticks === undefined) continue;
         keep.add(t.key);
         const prev = last.get(t.key);

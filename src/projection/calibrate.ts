@@ -1,12 +1,9 @@
 import { DOMAINS, TABLES, type Domain } from '../architecture/system.js';
 import type { BenchResult, MetricDatapoint } from '../bench/result-schema.js';
-import { saturatedPeriods } from '../cost/usage-from-results.js';
+import { machineLimitedPhases, saturatedPeriods } from '../cost/usage-from-results.js';
 import { applyCalibration, type ByDomain, type Origin, type Param, type ProjectionParameters, type TableUnits } from './parameters.js';
-import { initSlotBoundPhases, machineBoundPhases } from '../report/build.js';
 import { domainOfStep, routeMixture, routeShapes, type RouteShape } from './route-mix.js';
 import { meanMs, scaleServiceTime, type ServiceTime } from './service-time.js';
-
-
 
 /**
  * Calibration from saved bench runs (pure: the caller reads the files). What a run measures replaces
@@ -175,7 +172,7 @@ function lognormalFromSummary(mean: number, p50: number): ServiceTime {
 
 /** Measured phases whose latency measures the model, not this machine (else all measured phases). */
 function clearPhases(r: BenchResult): string[] {
-  const bound = new Set([...machineBoundPhases(r), ...initSlotBoundPhases(r)]);
+  const bound = machineLimitedPhases(r);
   const all = measuredPhases(r).map((p) => p.name);
   const clear = all.filter((name) => !bound.has(name));
   return clear.length ? clear : all;

@@ -1,10 +1,9 @@
-import { HTTP_FUNCTIONS, type Domain } from '../architecture/system.js';
+import { DOMAINS, HTTP_FUNCTIONS, type Domain } from '../architecture/system.js';
 import { STEP_ROUTES, type StepName } from '../bench/journeys.js';
 import type { BenchResult } from '../bench/result-schema.js';
 import { decodeHistogram, mergeHistograms } from '../bench/statistics.js';
 import type { ProjectionPhase } from './load-schedule.js';
 import type { ByDomain, ProjectionParameters } from './parameters.js';
-import { DOMAINS } from '../architecture/system.js';
 import { reweightRoutes, scaleServiceTime, type ServiceTime } from './service-time.js';
 
 /**

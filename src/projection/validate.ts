@@ -3,7 +3,7 @@ import type { BenchResult } from '../bench/result-schema.js';
 import { decodeHistogram } from '../bench/statistics.js';
 import type { Model } from '../config/stack-config.js';
 import { fmtInt } from './bottleneck.js';
-import { initSlotBoundPhases, machineBoundPhases } from '../report/build.js';
+import { machineLimitedPhases } from '../cost/usage-from-results.js';
 import type { LoadSchedule, ProjectionPhase, ProjectionStep } from './load-schedule.js';
 import type { Param, ProjectionParameters } from './parameters.js';
 import { phaseRouteRequests } from './route-mix.js';
@@ -178,7 +178,7 @@ export function validateAgainstRuns(parameters: ProjectionParameters, runs: Benc
     // The run's metrics period (the local target's, scaled), aligned with the run's: the simulated timeline uses the same.
     const [run] = simulateModels([model], p, schedule, { seed, startedAtMs: originMs, namePrefix: 'validate', periodSeconds: p.metricPeriodSeconds.value });
     const projectedTimeline = run!.recorder.timeline();
-    const machineBound = new Set([...machineBoundPhases(result), ...initSlotBoundPhases(result)]);
+    const machineBound = machineLimitedPhases(result);
     // A metric period that reaches into a phase the machine bound carries that phase's gauge maximum.
     const boundSpans = result.phases.filter((ph) => machineBound.has(ph.name)).map((ph) => [Date.parse(ph.startedAt), Date.parse(ph.endedAt)] as const);
     const touchesBound = (from: number, to: number) => {

@@ -27,7 +27,7 @@ import {
   type ServerLatency,
 } from './model.js';
 import { LAMBDA_REPORT_NAMESPACE } from '../architecture/metrics.js';
-import { comparisonUsage, measuredPhases, measuredWindowSeconds, SATURATED_MACHINE_CPU_PERCENT, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
+import { comparisonUsage, initSlotBoundPhases, machineBoundPhases, measuredPhases, measuredWindowSeconds, SATURATED_MACHINE_CPU_PERCENT, usageFromResult, type ModelUsage } from '../cost/usage-from-results.js';
 
 /**
  * buildReport: results + stacks + prices + effort weights → the report model. Pure (no I/O, no
@@ -234,38 +234,6 @@ function alignSeries(results: Record<ReportModel, BenchResult>, value: (p: Bench
   const maps = Object.fromEntries(MODELS.map((m) => [m, new Map(results[m].series.map((p) => [p.t, value(p)]))])) as Record<ReportModel, Map<number, number | null>>;
   const t = [...new Set(MODELS.flatMap((m) => [...maps[m].keys()]))].sort((a, b) => a - b);
   return { t, traditional: t.map((x) => maps.traditional.get(x) ?? null), serverless: t.map((x) => maps.serverless.get(x) ?? null) };
-}
-
-/**
- * Measured phases with cold starts that waited for one of this machine's Init slots (the local Lambda
- * runtime's LocalInitSlotWaits: AWS runs every Init on its own microVM, this machine a few at a time), so
- * their latency includes a queue AWS does not have.
- */
-export function initSlotBoundPhases(result: BenchResult): string[] {
-  const waits = result.scalingTimeline.datapoints.filter((d) => d.metric === 'LocalInitSlotWaits' && d.value > 0);
-  if (!waits.length) return [];
-  const starts = [...new Set(result.scalingTimeline.datapoints.map((d) => Date.parse(d.timestamp)))].sort((a, b) => a - b);
-  const periodMs = starts.slice(1).reduce((min, t, i) => Math.min(min, t - starts[i]!), Infinity);
-  const span = Number.isFinite(periodMs) ? periodMs : 0;
-  return measuredPhases(result)
-    .filter((p) => p.totals.coldStarts.count > 0 && waits.some((d) => Date.parse(d.timestamp) < Date.parse(p.endedAt) && Date.parse(d.timestamp) + span > Date.parse(p.startedAt)))
-    .map((p) => p.name);
-}
-
-/** Measured phases during which the local machine's CPU averaged at or above the saturation mark. */
-export function machineBoundPhases(result: BenchResult): string[] {
-  const cpu = result.scalingTimeline.datapoints.filter((d) => d.metric === 'MachineCPUUtilization');
-  const starts = [...new Set(cpu.map((d) => Date.parse(d.timestamp)))].sort((a, b) => a - b);
-  // A datapoint is stamped with its period's start: a period that began before the phase overlaps it.
-  const periodMs = starts.slice(1).reduce((min, t, i) => Math.min(min, t - starts[i]!), Infinity);
-  return measuredPhases(result)
-    .filter((p) => {
-      const from = Date.parse(p.startedAt) - (Number.isFinite(periodMs) ? periodMs - 1 : 0);
-      const to = Date.parse(p.endedAt);
-      const inPhase = cpu.filter((d) => Date.parse(d.timestamp) >= from && Date.parse(d.timestamp) < to);
-      return inPhase.length > 0 && inPhase.reduce((sum, d) => sum + d.value, 0) / inPhase.length >= SATURATED_MACHINE_CPU_PERCENT;
-    })
-    .map((p) => p.name);
 }
 
 /** The two runs as the report reads them: results, their files, and the usage each implies for pricing. */

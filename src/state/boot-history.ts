@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import { zodUserError } from '../errors.js';
+import { UserError, zodUserError } from '../errors.js';
 
 /**
  * Instance boots measured by deploys on the aws target, kept across deployments (a deployment's record
@@ -45,8 +45,15 @@ export async function readBootHistory(root: string): Promise<BootHistoryEntry[]>
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const parsed = BootHistoryFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw zodUserError(parsed.error, bootHistoryPath(root), 'remove the file: the next traditional deploy on aws measures the boots again');
+  const fix = 'remove the file: the next traditional deploy on aws measures the boots again';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UserError(`${bootHistoryPath(root)} is not valid JSON`, fix);
+  }
+  const parsed = BootHistoryFileSchema.safeParse(json);
+  if (!parsed.success) throw zodUserError(parsed.error, bootHistoryPath(root), fix);
   return parsed.data.boots;
 }
 

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { STACK } from '../../src/architecture/modelled-parameters.js';
 import { StackConfigSchema } from '../../src/config/stack-config.js';
 import { describeGracePeriod, instanceBoot, measuredGracePeriod, p95, withMeasuredGracePeriod } from '../../src/deploy/instance-boots.js';
 import { appendBootHistory, bootHistoryPath, bootsFor, BOOTS_KEPT_PER_KEY, readBootHistory, type BootHistoryEntry } from '../../src/state/boot-history.js';
+import { UserError } from '../../src/errors.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const boot = (bootSeconds: number, day = '2026-12-04') => ({ bootSeconds, healthyAt: `${day}T10:00:00.000Z` });
@@ -70,5 +71,13 @@ describe('the boot history across deployments', () => {
     expect(bootsFor(history, { account: '111122223333', region: 'us-east-1', instanceType: 'm7g.large' })).toHaveLength(1);
     expect(bootsFor(history, { account: '111122223333', region: 'eu-west-1', instanceType: 't3.small' })).toEqual([]);
     expect(JSON.parse(readFileSync(bootHistoryPath(root), 'utf8')).version).toBe(1);
+  });
+
+  it('a damaged history file is one line naming it, with the fix', async () => {
+    const root = tempDir('archcompare-boots-');
+    writeFileSync(bootHistoryPath(root), '{"version": 1, "boots": [');
+    const err = await readBootHistory(root).catch((e: unknown) => e as UserError);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).oneLine).toBe(`${bootHistoryPath(root)} is not valid JSON. Fix: remove the file: the next traditional deploy on aws measures the boots again`);
   });
 });

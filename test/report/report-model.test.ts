@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runEstimate } from '../../src/cost/estimate.js';
 import { SECONDS_PER_MONTH } from '../../src/cost/units.js';
-import { buildReport, machineBoundPhases, REPORT_CURVE } from '../../src/report/build.js';
+import { machineBoundPhases } from '../../src/cost/usage-from-results.js';
+import { buildReport, REPORT_CURVE } from '../../src/report/build.js';
 import { assessEffort, mergeEffortWeights } from '../../src/report/effort.js';
 import { ReportSchema } from '../../src/report/model.js';
 import { comparisonUsage, usageFromResult } from '../../src/cost/usage-from-results.js';
